@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { DesiredConnector, LiveConnector, Target } from '../../src/model.js';
+import { targetKey } from '../../src/model.js';
+import { buildPlan, hasChanges, targetsOf } from '../../src/plan/plan.js';
+
+const ws: Target = { workspaceId: 'ws-1', namespace: 'default' };
+const other: Target = { workspaceId: 'ws-1', namespace: 'analytics' };
+
+const desired = (name: string, extra: Partial<DesiredConnector> = {}): DesiredConnector => ({
+  target: ws,
+  name,
+  type: name,
+  jarUrl: `oss://bucket/${name}.jar`,
+  state: 'present',
+  location: { file: 'connectors/a.yaml', line: 3 },
+  ...extra,
+});
+
+const live = (name: string, extra: Partial<LiveConnector> = {}): LiveConnector => ({
+  name,
+  type: name,
+  source: true,
+  sink: false,
+  lookup: false,
+  properties: [],
+  supportedFormats: ['json'],
+  dependencies: [],
+  ...extra,
+});
+
+const observed = (entries: Array<[Target, LiveConnector[]]>) => new Map(entries.map(([t, l]) => [targetKey(t), l]));
+
+describe('buildPlan', () => {
+  it('registers what is declared but not live, and leaves matching connectors unchanged', () => {
+    const plan = buildPlan([desired('a'), desired('b', { source: true, supportedFormats: ['json'] })], observed([[ws, [live('b')]]]), { prune: false });
+    expect(plan.counts).toEqual({ register: 1, replace: 0, delete: 0 });
+    const [t] = plan.targets;
+    expect(t?.items.map((i) => [i.action, i.name])).toEqual([
+      ['register', 'a'],
+      ['unchanged', 'b'],
+    ]);
+    expect(t?.items[0]?.reason).toContain('not registered in ws-1/default');
+    expect(hasChanges(plan)).toBe(true);
+  });
+
+  it('replaces a live connector that contradicts the declared type, capabilities, formats or dependencies', () => {
+    const plan = buildPlan(
+      [
+        desired('t', { type: 'other' }),
+        desired('s', { sink: true }),
+        desired('f', { supportedFormats: ['avro', 'json'] }),
+        desired('d', { dependencies: ['oss://b/dep.jar'] }),
+        desired('ok', { supportedFormats: ['json'], source: true, sink: false }),
+      ],
+      observed([[ws, [live('t'), live('s'), live('f'), live('d'), live('ok')]]]),
+      { prune: false },
+    );
+    expect(plan.counts).toEqual({ register: 0, replace: 4, delete: 0 });
+    const byName = new Map(plan.targets[0]?.items.map((i) => [i.name, i]));
+    expect(byName.get('t')?.differences).toEqual(['type: live t, declared other']);
+    expect(byName.get('s')?.differences).toEqual(['sink: live false, declared true']);
+    expect(byName.get('f')?.differences).toEqual(['supported_formats: live json, declared avro, json']);
+    expect(byName.get('d')?.differences?.[0]).toContain('dependencies');
+    expect(byName.get('ok')?.action).toBe('unchanged');
+  });
+
+  it('compares formats as sets, ignoring order', () => {
+    const plan = buildPlan([desired('f', { supportedFormats: ['csv', 'json'] })], observed([[ws, [live('f', { supportedFormats: ['json', 'csv'] })]]]), {
+      prune: false,
+    });
+    expect(plan.counts.replace).toBe(0);
+  });
+
+  it('deletes state: absent connectors that are live, and is a no-op for those already gone', () => {
+    const plan = buildPlan(
+      [desired('gone', { state: 'absent', type: undefined, jarUrl: undefined }), desired('here', { state: 'absent' })],
+      observed([[ws, [live('here')]]]),
+      { prune: false },
+    );
+    expect(plan.counts).toEqual({ register: 0, replace: 0, delete: 1 });
+    expect(plan.targets[0]?.items.find((i) => i.name === 'here')?.reason).toBe('state: absent in connectors/a.yaml:3');
+    expect(plan.targets[0]?.items.find((i) => i.name === 'gone')?.action).toBe('unchanged');
+  });
+
+  it('lists undeclared live connectors as unmanaged, and deletes them only with prune', () => {
+    const world = observed([[ws, [live('a'), live('stray')]]]);
+    const kept = buildPlan([desired('a')], world, { prune: false });
+    expect(kept.targets[0]?.items.find((i) => i.name === 'stray')?.action).toBe('unmanaged');
+    expect(kept.counts.delete).toBe(0);
+    expect(kept.warnings.map((w) => w.message).join('\n')).toContain('stray');
+    const pruned = buildPlan([desired('a')], world, { prune: true });
+    expect(pruned.targets[0]?.items.find((i) => i.name === 'stray')?.action).toBe('delete');
+    expect(pruned.counts.delete).toBe(1);
+  });
+
+  it('warns when the declared type is already held by an undeclared connector', () => {
+    const plan = buildPlan([desired('new-name', { type: 'kafka' })], observed([[ws, [live('old-name', { type: 'kafka' })]]]), { prune: false });
+    const warning = plan.warnings.find((w) => w.name === 'new-name');
+    expect(warning?.message).toContain('already registered');
+    expect(warning?.location).toEqual({ file: 'connectors/a.yaml', line: 3 });
+  });
+
+  it('groups by target in a stable order and never plans a target nobody declared', () => {
+    const plan = buildPlan([desired('x'), desired('y', { target: other })], observed([[{ workspaceId: 'ws-9', namespace: 'z' }, [live('q')]]]), {
+      prune: true,
+    });
+    expect(plan.targets.map((t) => targetKey(t.target))).toEqual(['ws-1/analytics', 'ws-1/default']);
+    expect(targetsOf([desired('x'), desired('y', { target: other }), desired('z')])).toHaveLength(2);
+    expect(plan.counts).toEqual({ register: 2, replace: 0, delete: 0 });
+  });
+
+  it('says No changes when everything matches', () => {
+    const plan = buildPlan([desired('a')], observed([[ws, [live('a')]]]), { prune: false });
+    expect(hasChanges(plan)).toBe(false);
+  });
+});

@@ -1,0 +1,493 @@
+/**
+ * A local emulator of the Ververica workspace API's three connector
+ * operations, speaking the same wire protocol as the cloud: ROA paths,
+ * ACS3-HMAC-SHA256 signatures, the `{requestId, success, ...}` envelope, gateway
+ * error bodies. The real SDK runtime can point at it with
+ * `endpoint: '127.0.0.1:PORT', protocol: 'http'`.
+ *
+ * It also offers what the cloud does not: delayed visibility, injected faults,
+ * call counts, and unsigned control endpoints under `/__emulator/` so a
+ * separate process (a benchmark, a demo) can drive it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LiveConnector, TableMeta, Target } from '../model.js';
+import { specToConnector, validateConnectorSpecs, type ConnectorSpec, type JarCatalog } from './catalog.js';
+import { FaultQueue, parseFaultRule, type ApiAction, type FaultEffect, type FaultRule } from './faults.js';
+import { verifySignature, type KeyRecord } from './signature.js';
+import { WorkspaceStore, type TargetState } from './state.js';
+
+export type { ApiAction, FaultRule } from './faults.js';
+export type { ConnectorSpec, JarCatalog } from './catalog.js';
+export type { TargetState } from './state.js';
+
+/** The API version the emulator serves; requests for another are refused. */
+export const API_VERSION = '2022-07-18';
+
+export interface EmulatorOptions {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port to listen on; default 0 (an ephemeral port, see `EmulatorHandle.url`). */
+  port?: number;
+  /** AccessKeyId -> AccessKeySecret accepted. */
+  accessKeys: Record<string, string>;
+  /** AccessKeyId -> the `x-acs-security-token` its requests must carry (STS keys). */
+  securityTokens?: Record<string, string>;
+  /** JAR URL -> the connectors that JAR declares. */
+  catalog: JarCatalog;
+  /** Added to every API call (not to control endpoints). */
+  latencyMs?: number;
+  /** A registered connector shows in list results only after this long. */
+  visibilityDelayMs?: number;
+  /** Connector name -> the tables a delete of it reports. */
+  tables?: Record<string, readonly TableMeta[]>;
+}
+
+/** API calls received, by action (`Unknown` for requests no route matched), faulted and refused ones included. */
+export interface EmulatorStats {
+  calls: Record<string, number>;
+  total: number;
+}
+
+export interface EmulatorHandle {
+  /** `http://HOST:PORT` */
+  readonly url: string;
+  /** `HOST:PORT`, what the client's `endpoint` config takes. */
+  readonly endpoint: string;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  /** Every connector of the target, including those not yet visible in list results. */
+  connectors(workspaceId: string, namespace: string): LiveConnector[];
+  /** Puts connectors in place as if registered outside the action, visible at once (same name: replaced). */
+  seed(workspaceId: string, namespace: string, connectors: readonly LiveConnector[]): void;
+  injectFault(fault: FaultRule): void;
+  clearFaults(): void;
+  /** Applies to registrations made from now on. */
+  setVisibilityDelay(ms: number): void;
+  setLatency(ms: number): void;
+  /** Stops listening, drops open connections and abandons pending delayed responses. */
+  close(): Promise<void>;
+}
+
+/** Bodies larger than this are refused; the API's requests have no body at all. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface Route {
+  readonly action: ApiAction;
+  readonly namespace: string;
+  readonly connectorName?: string;
+}
+
+/** A response computed but not yet written, so faults can delay or drop it. */
+interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<EmulatorHandle> {
+  const emulator = new Emulator(options);
+  return emulator.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+}
+
+class Emulator {
+  private readonly store = new WorkspaceStore();
+  private readonly faults = new FaultQueue();
+  private readonly keys: Map<string, KeyRecord>;
+  private readonly catalog: JarCatalog;
+  private readonly tables: Record<string, readonly TableMeta[]>;
+  private latencyMs: number;
+  private visibilityDelayMs: number;
+  private calls: Record<string, number> = {};
+  private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private closed = false;
+  private readonly server: Server;
+
+  constructor(options: EmulatorOptions) {
+    this.keys = new Map(
+      Object.entries(options.accessKeys).map(([id, secret]) => [id, { secret, securityToken: options.securityTokens?.[id] }]),
+    );
+    this.catalog = options.catalog;
+    this.tables = options.tables ?? {};
+    this.latencyMs = nonNegative(options.latencyMs ?? 0, 'latencyMs');
+    this.visibilityDelayMs = nonNegative(options.visibilityDelayMs ?? 0, 'visibilityDelayMs');
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent && !res.destroyed) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.send(res, { status: 500, body: gatewayError('InternalError', `The emulator failed: ${message}`, randomRequestId(), hostOf(req)) });
+        }
+      });
+    });
+  }
+
+  listen(host: string, port: number): Promise<EmulatorHandle> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as AddressInfo;
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        resolve(this.makeHandle(`${shownHost}:${address.port}`));
+      });
+    });
+  }
+
+  private makeHandle(endpoint: string): EmulatorHandle {
+    return {
+      url: `http://${endpoint}`,
+      endpoint,
+      stats: () => this.stats(),
+      resetStats: () => {
+        this.calls = {};
+      },
+      connectors: (workspaceId, namespace) => this.store.listAll({ workspaceId, namespace }),
+      seed: (workspaceId, namespace, connectors) => this.store.seed({ workspaceId, namespace }, connectors.map(specToConnector)),
+      injectFault: (fault) => {
+        const checked = parseFaultRule(fault);
+        if (typeof checked === 'string') throw new TypeError(`invalid fault rule: ${checked}`);
+        this.faults.add(checked);
+      },
+      clearFaults: () => this.faults.clear(),
+      setVisibilityDelay: (ms) => {
+        this.visibilityDelayMs = nonNegative(ms, 'visibilityDelayMs');
+      },
+      setLatency: (ms) => {
+        this.latencyMs = nonNegative(ms, 'latencyMs');
+      },
+      close: () => this.close(),
+    };
+  }
+
+  private stats(): EmulatorStats {
+    const calls = { ...this.calls };
+    return { calls, total: Object.values(calls).reduce((sum, count) => sum + count, 0) };
+  }
+
+  private close(): Promise<void> {
+    this.closed = true;
+    for (const pending of this.timers) {
+      clearTimeout(pending.timer);
+      pending.resolve();
+    }
+    this.timers.clear();
+    return new Promise((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  /** A sleep that `close()` cuts short, so a long `slow` fault cannot keep the process alive. */
+  private delay(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const pending = {
+        resolve,
+        timer: setTimeout(() => {
+          this.timers.delete(pending);
+          resolve();
+        }, ms),
+      };
+      this.timers.add(pending);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const rawPath = queryStart < 0 ? url : url.slice(0, queryStart);
+    const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
+    const body = await readBody(req);
+    if (this.closed) return;
+    if (body === undefined) {
+      this.send(res, { status: 413, body: gatewayError('RequestEntityTooLarge', 'The request body is too large.', randomRequestId(), hostOf(req)) });
+      return;
+    }
+    if (rawPath === '/__emulator' || rawPath.startsWith('/__emulator/')) {
+      this.send(res, this.control(req.method ?? 'GET', rawPath, body));
+      return;
+    }
+    await this.api(req, res, rawPath, rawQuery, body);
+  }
+
+  private async api(req: IncomingMessage, res: ServerResponse, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+    const requestId = randomRequestId();
+    const host = hostOf(req);
+    const route = matchRoute(req.method ?? 'GET', rawPath);
+    const action = route?.action ?? 'Unknown';
+    this.calls[action] = (this.calls[action] ?? 0) + 1;
+
+    await this.delay(this.latencyMs);
+    if (this.closed) return;
+    if (route === undefined) {
+      this.send(res, { status: 404, body: gatewayError('NotFound', `No API matches ${req.method ?? ''} ${rawPath}.`, requestId, host) });
+      return;
+    }
+
+    const workspaceId = singleHeader(req, 'workspace');
+    const fault = this.faults.take({ action: route.action, namespace: route.namespace, workspaceId });
+    const early = fault === undefined ? undefined : this.immediateFault(fault, requestId, host);
+    if (early === 'destroy') {
+      req.socket.destroy();
+      return;
+    }
+    const reply = early ?? this.serve(req, route, rawPath, rawQuery, body, requestId, host);
+
+    if (fault?.kind === 'lost-response') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'slow') {
+      await this.delay(fault.delayMs);
+      if (this.closed) return;
+    }
+    this.send(res, reply, requestId);
+  }
+
+  /** Faults that replace the call entirely (it never reaches the service). */
+  private immediateFault(fault: FaultEffect, requestId: string, host: string): Reply | 'destroy' | undefined {
+    switch (fault.kind) {
+      case 'http': {
+        const headers: Record<string, string> = {};
+        if (fault.retryAfterSeconds !== undefined) headers['x-acs-retry-after'] = String(Math.round(fault.retryAfterSeconds * 1000));
+        return { status: fault.status, body: gatewayError(fault.code, fault.message ?? `Injected fault: ${fault.code}.`, requestId, host), headers };
+      }
+      case 'business':
+        return { status: 200, body: failure(requestId, fault.errorCode, fault.errorMessage) };
+      case 'reset':
+        return 'destroy';
+      case 'slow':
+      case 'lost-response':
+        return undefined;
+    }
+  }
+
+  /** Authentication, request checks, then the operation itself. */
+  private serve(req: IncomingMessage, route: Route, rawPath: string, rawQuery: string, body: Buffer, requestId: string, host: string): Reply {
+    const refuse = (status: number, code: string, message: string): Reply => ({ status, body: gatewayError(code, message, requestId, host) });
+
+    const verdict = verifySignature(
+      { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headersDistinct, body },
+      (id) => this.keys.get(id),
+    );
+    if (!verdict.ok) return refuse(verdict.status, verdict.code, verdict.message);
+
+    const version = singleHeader(req, 'x-acs-version');
+    if (version !== API_VERSION) return refuse(400, 'InvalidVersion', `Specified API version is not valid; this API is ${API_VERSION}.`);
+    const actionHeader = singleHeader(req, 'x-acs-action');
+    if (actionHeader !== route.action) {
+      return refuse(400, 'InvalidAction.NotFound', `The x-acs-action header does not name the API at this path (${route.action}).`);
+    }
+    const workspaceId = singleHeader(req, 'workspace');
+    if (workspaceId === undefined || workspaceId.trim() === '') {
+      return refuse(400, 'MissingWorkspace', 'The workspace header is mandatory for this action: it carries the workspace ID.');
+    }
+
+    const target: Target = { workspaceId, namespace: route.namespace };
+    switch (route.action) {
+      case 'ListCustomConnectors':
+        return { status: 200, body: success(requestId, this.store.listVisible(target)) };
+      case 'RegisterCustomConnector':
+        return this.register(target, rawQuery, verdict.accessKeyId, requestId, refuse);
+      case 'DeleteCustomConnector':
+        return this.remove(target, route.connectorName ?? '', requestId, refuse);
+    }
+  }
+
+  private register(target: Target, rawQuery: string, accessKeyId: string, requestId: string, refuse: (status: number, code: string, message: string) => Reply): Reply {
+    const jarUrl = new URLSearchParams(rawQuery).get('jarUrl');
+    if (jarUrl === null || jarUrl.trim() === '') return refuse(400, 'MissingJarUrl', 'The jarUrl query parameter is mandatory for this action.');
+    const specs = this.catalog[jarUrl];
+    if (specs === undefined) {
+      return { status: 200, body: failure(requestId, 'JarNotFound', `Failed to download the JAR file '${jarUrl}': the file does not exist or cannot be read.`) };
+    }
+    if (specs.length === 0) {
+      return { status: 200, body: failure(requestId, 'NoConnectorFound', `No connector was found in the JAR file '${jarUrl}'.`) };
+    }
+    const user = auditUser(accessKeyId);
+    const connectors = specs.map((spec) => ({
+      ...specToConnector(spec),
+      creator: user.id,
+      creatorName: user.name,
+      modifier: user.id,
+      modifierName: user.name,
+    }));
+    const refused = this.store.register(target, connectors, this.visibilityDelayMs);
+    if (refused !== undefined) return { status: 200, body: failure(requestId, refused.errorCode, refused.errorMessage) };
+    return { status: 200, body: success(requestId, connectors) };
+  }
+
+  private remove(target: Target, name: string, requestId: string, refuse: (status: number, code: string, message: string) => Reply): Reply {
+    if (!this.store.delete(target, name)) {
+      return refuse(404, 'ConnectorNotFound', `The connector '${name}' does not exist in namespace '${target.namespace}'.`);
+    }
+    return { status: 200, body: success(requestId, this.tables[name] ?? []) };
+  }
+
+  /** The unsigned control API; it never counts as an API call and has no latency. */
+  private control(method: string, rawPath: string, body: Buffer): Reply {
+    const ok = (data: unknown): Reply => ({ status: 200, body: data });
+    const bad = (message: string): Reply => ({ status: 400, body: { error: message } });
+    const key = `${method} ${rawPath.replace(/\/+$/, '')}`;
+    switch (key) {
+      case 'GET /__emulator/stats':
+        return ok(this.stats());
+      case 'POST /__emulator/stats/reset':
+        this.calls = {};
+        return ok(this.stats());
+      case 'GET /__emulator/state':
+        return ok({ targets: this.store.dump() satisfies TargetState[], faults: this.faults.pending() });
+      case 'DELETE /__emulator/faults':
+        this.faults.clear();
+        return ok({ cleared: true });
+      case 'POST /__emulator/faults': {
+        const parsed = parseJson(body);
+        if (parsed instanceof Error) return bad(parsed.message);
+        const list: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+        const rules: FaultRule[] = [];
+        for (const [index, item] of list.entries()) {
+          const rule = parseFaultRule(item);
+          if (typeof rule === 'string') return bad(`fault ${index}: ${rule}`);
+          rules.push(rule);
+        }
+        rules.forEach((rule) => this.faults.add(rule));
+        return ok({ added: rules.length });
+      }
+      case 'POST /__emulator/seed': {
+        const parsed = parseJson(body);
+        if (parsed instanceof Error) return bad(parsed.message);
+        const { workspaceId, namespace, connectors } = (parsed ?? {}) as Record<string, unknown>;
+        if (typeof workspaceId !== 'string' || workspaceId === '') return bad('workspaceId must be a non-empty string');
+        if (typeof namespace !== 'string' || namespace === '') return bad('namespace must be a non-empty string');
+        const checked = validateConnectorSpecs(connectors);
+        if ('problems' in checked) return bad(checked.problems.join('; '));
+        try {
+          this.store.seed({ workspaceId, namespace }, checked.specs.map((spec: ConnectorSpec) => specToConnector(spec)));
+        } catch (error) {
+          return bad(error instanceof Error ? error.message : String(error));
+        }
+        return ok({ seeded: checked.specs.length });
+      }
+      case 'POST /__emulator/config': {
+        const parsed = parseJson(body);
+        if (parsed instanceof Error) return bad(parsed.message);
+        const { latencyMs, visibilityDelayMs } = (parsed ?? {}) as Record<string, unknown>;
+        for (const [name, value] of [['latencyMs', latencyMs], ['visibilityDelayMs', visibilityDelayMs]] as const) {
+          if (value !== undefined && (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))) return bad(`${name} must be a number >= 0`);
+        }
+        if (typeof latencyMs === 'number') this.latencyMs = latencyMs;
+        if (typeof visibilityDelayMs === 'number') this.visibilityDelayMs = visibilityDelayMs;
+        return ok({ latencyMs: this.latencyMs, visibilityDelayMs: this.visibilityDelayMs });
+      }
+      default:
+        return { status: 404, body: { error: `unknown control endpoint ${key}` } };
+    }
+  }
+
+  private send(res: ServerResponse, reply: Reply, requestId?: string): void {
+    if (res.destroyed) return;
+    const payload = Buffer.from(JSON.stringify(reply.body), 'utf8');
+    res.writeHead(reply.status, {
+      'content-type': 'application/json;charset=utf-8',
+      'content-length': String(payload.length),
+      ...(requestId !== undefined && { 'x-acs-request-id': requestId }),
+      ...reply.headers,
+    });
+    res.end(payload);
+  }
+}
+
+/**
+ * Maps a raw (still percent-encoded) path to an action. The register path's
+ * colon arrives encoded (`%3A`) from the SDK; a literal `:` is accepted too.
+ */
+export function matchRoute(method: string, rawPath: string): Route | undefined {
+  const segments = rawPath.split('/');
+  // ['', 'api', 'v2', 'namespaces', ns, 'connectors...', name?]
+  if (segments.length < 6 || segments[0] !== '' || segments[1] !== 'api' || segments[2] !== 'v2' || segments[3] !== 'namespaces') return undefined;
+  const namespace = decodeSegment(segments[4] ?? '');
+  if (namespace === undefined || namespace === '') return undefined;
+  const rest = segments.slice(5);
+  if (rest.length === 1 && rest[0] === 'connectors' && method === 'GET') {
+    return { action: 'ListCustomConnectors', namespace };
+  }
+  if (rest.length === 1 && /^connectors(%3a|:)register$/i.test(rest[0] ?? '') && method === 'POST') {
+    return { action: 'RegisterCustomConnector', namespace };
+  }
+  if (rest.length === 2 && rest[0] === 'connectors' && method === 'DELETE') {
+    const connectorName = decodeSegment(rest[1] ?? '');
+    if (connectorName === undefined || connectorName === '') return undefined;
+    return { action: 'DeleteCustomConnector', namespace, connectorName };
+  }
+  return undefined;
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function success(requestId: string, data: unknown): unknown {
+  return { requestId, success: true, httpCode: 200, errorCode: '', errorMessage: '', data };
+}
+
+function failure(requestId: string, errorCode: string, errorMessage: string): unknown {
+  return { requestId, success: false, httpCode: 200, errorCode, errorMessage };
+}
+
+/** The gateway's error body; the runtime reads `Code`, `Message` and `RequestId` from it. */
+function gatewayError(code: string, message: string, requestId: string, hostId: string): unknown {
+  return { RequestId: requestId, HostId: hostId, Code: code, Message: message };
+}
+
+/**
+ * A stable, plausible account identity for the audit fields: the console shows
+ * a masked numeric UID and a user name, neither of which reveals the key.
+ */
+export function auditUser(accessKeyId: string): { id: string; name: string } {
+  const digest = createHash('sha256').update(accessKeyId, 'utf8').digest();
+  const digits = [...digest.subarray(0, 7)].map((byte) => String(byte % 10)).join('');
+  return { id: `1${digits.slice(1)}*******`, name: `ram-user-${digest.subarray(7, 10).toString('hex')}` };
+}
+
+function randomRequestId(): string {
+  return randomUUID().toUpperCase();
+}
+
+function hostOf(req: IncomingMessage): string {
+  return req.headers.host ?? 'localhost';
+}
+
+function singleHeader(req: IncomingMessage, name: string): string | undefined {
+  return req.headersDistinct[name]?.[0];
+}
+
+/** The whole body, or undefined when it exceeds the limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return new Error('the body must be JSON');
+  }
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number >= 0`);
+  return value;
+}

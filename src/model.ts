@@ -1,0 +1,164 @@
+/**
+ * The vocabulary shared by every module: what the user declares, what the
+ * workspace holds, and what the plan and the apply make of the two.
+ * Types only (plus two tiny helpers), so any module may import it.
+ */
+
+/** A (workspace, namespace) pair: the unit the API lists and the unit a plan is grouped by. */
+export interface Target {
+  readonly workspaceId: string;
+  readonly namespace: string;
+}
+
+/** `workspace/namespace`, the key a target is known by in maps, logs and reports. */
+export function targetKey(target: Target): string {
+  return `${target.workspaceId}/${target.namespace}`;
+}
+
+/** Orders targets (and anything keyed by them) the same way in every report. */
+export function compareTargets(a: Target, b: Target): number {
+  return targetKey(a) < targetKey(b) ? -1 : targetKey(a) > targetKey(b) ? 1 : 0;
+}
+
+/** Where something was declared, for annotations. Lines and columns are 1-based. */
+export interface SourceLocation {
+  /** Path relative to the workspace root, with forward slashes (what annotations expect). */
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+}
+
+/** One connector as a definition file declares it, with file-level and input defaults applied. */
+export interface DesiredConnector {
+  readonly target: Target;
+  /** `connector_name` */
+  readonly name: string;
+  /** `connector_type`; absent only when `state: absent`. */
+  readonly type?: string;
+  /** `jar_url`; absent only when `state: absent`. */
+  readonly jarUrl?: string;
+  readonly description?: string;
+  /** Expected capabilities and formats: checked against the live connector only when given. */
+  readonly source?: boolean;
+  readonly sink?: boolean;
+  readonly lookup?: boolean;
+  readonly supportedFormats?: readonly string[];
+  readonly dependencies?: readonly string[];
+  readonly state: 'present' | 'absent';
+  /** Where the connector's mapping starts in its file. */
+  readonly location: SourceLocation;
+}
+
+/** A problem in the user's definitions, reported as an annotation on its file and line. */
+export interface DefinitionError {
+  readonly message: string;
+  readonly location: SourceLocation;
+}
+
+/** `Property` of the API's `Connector`. */
+export interface ConnectorProperty {
+  readonly key: string;
+  readonly defaultValue?: string;
+  readonly description?: string;
+  readonly required?: boolean;
+  readonly definesFormat?: boolean;
+  readonly sensitive?: boolean;
+}
+
+/** A connector as the API returns it (`Connector`). The API has no JAR URL field. */
+export interface LiveConnector {
+  readonly name: string;
+  readonly type: string;
+  readonly source: boolean;
+  readonly sink: boolean;
+  readonly lookup: boolean;
+  readonly properties: readonly ConnectorProperty[];
+  readonly supportedFormats: readonly string[];
+  readonly dependencies: readonly string[];
+  readonly creator?: string;
+  readonly creatorName?: string;
+  readonly modifier?: string;
+  readonly modifierName?: string;
+}
+
+/** A table built on a deleted connector (`TableMeta`). */
+export interface TableMeta {
+  readonly catalogName: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+}
+
+/**
+ * What the plan does with one connector.
+ * - register: declared, not live
+ * - replace: declared and live, but live contradicts the declaration (delete, then register)
+ * - delete: `state: absent` (or pruned) and live
+ * - unchanged: declared and live as declared (or `state: absent` and already gone)
+ * - unmanaged: live, declared nowhere; left alone unless `prune: true`
+ */
+export type PlanAction = 'register' | 'replace' | 'delete' | 'unchanged' | 'unmanaged';
+
+/** The actions that change the workspace. */
+export type ChangeAction = Extract<PlanAction, 'register' | 'replace' | 'delete'>;
+
+export interface PlanItem {
+  readonly action: PlanAction;
+  readonly target: Target;
+  /** The connector name (declared, or live for unmanaged/pruned). */
+  readonly name: string;
+  /** The declared type, or the live one when nothing is declared. */
+  readonly type?: string;
+  readonly jarUrl?: string;
+  readonly description?: string;
+  /** One human sentence: why this action. */
+  readonly reason: string;
+  /** For replace: each contradiction, e.g. `sink: live true, declared false`. */
+  readonly differences?: readonly string[];
+  readonly desired?: DesiredConnector;
+  readonly live?: LiveConnector;
+}
+
+/** A note for reviewers that is not a change (drift, unmanaged connectors, unchecked expectations). */
+export interface PlanWarning {
+  readonly target?: Target;
+  readonly name?: string;
+  readonly message: string;
+  readonly location?: SourceLocation;
+}
+
+export interface TargetPlan {
+  readonly target: Target;
+  /** Sorted by action (changes first), then name. */
+  readonly items: readonly PlanItem[];
+}
+
+export interface PlanCounts {
+  readonly register: number;
+  readonly replace: number;
+  readonly delete: number;
+}
+
+export interface Plan {
+  /** Sorted by target key. */
+  readonly targets: readonly TargetPlan[];
+  readonly counts: PlanCounts;
+  readonly warnings: readonly PlanWarning[];
+}
+
+/** What became of one planned change during apply. */
+export interface ApplyOutcome {
+  readonly target: Target;
+  readonly name: string;
+  readonly action: ChangeAction;
+  /** done: finished and verified; failed: an error (see message); skipped: not attempted (see message). */
+  readonly status: 'done' | 'failed' | 'skipped';
+  readonly durationMs: number;
+  readonly message?: string;
+  /** For deletes: the tables that were built on the connector. */
+  readonly tables?: readonly TableMeta[];
+}
+
+export interface ApplyResult {
+  readonly outcomes: readonly ApplyOutcome[];
+  readonly ok: boolean;
+}

@@ -1,0 +1,29 @@
+import type { DesiredConnector, LiveConnector } from '../model.js';
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((x) => right.has(x));
+};
+
+const list = (values: readonly string[]): string => (values.length === 0 ? '(none)' : [...values].sort().join(', '));
+
+/**
+ * Every way the live connector contradicts what the definition expects. Only declared
+ * expectations are checked: an omitted field means "whatever the JAR declares".
+ */
+export function contradictions(desired: DesiredConnector, live: LiveConnector): string[] {
+  const out: string[] = [];
+  if (desired.type !== undefined && desired.type !== live.type) out.push(`type: live ${live.type}, declared ${desired.type}`);
+  for (const flag of ['source', 'sink', 'lookup'] as const) {
+    const expected = desired[flag];
+    if (expected !== undefined && expected !== live[flag]) out.push(`${flag}: live ${live[flag]}, declared ${expected}`);
+  }
+  if (desired.supportedFormats && !sameSet(desired.supportedFormats, live.supportedFormats)) {
+    out.push(`supported_formats: live ${list(live.supportedFormats)}, declared ${list(desired.supportedFormats)}`);
+  }
+  if (desired.dependencies && !sameSet(desired.dependencies, live.dependencies)) {
+    out.push(`dependencies: live ${list(live.dependencies)}, declared ${list(desired.dependencies)}`);
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * Makes values that come from definition files or the API safe to show.
+ *
+ * Anyone who can open a pull request controls connector names, descriptions and URLs, and the API
+ * echoes them back in error messages. Rendered raw in a comment they could break a table, inject
+ * HTML, ping people or link issues; printed raw in a log they could start a workflow command on a
+ * fresh line. Everything shown goes through `oneLine` (logs) or `escapeMarkdown` (comment, summary).
+ */
+
+/** Longest value shown unless a caller asks otherwise (in code points, before escaping). */
+export const DEFAULT_MAX_LENGTH = 256;
+
+const ELLIPSIS = '…';
+/** U+200D: invisible, but enough to stop `@name` and `#123` from being read as a mention or reference. */
+const ZWJ = '\u200D';
+
+/** Control characters and line/paragraph separators: each becomes a space so words stay apart. */
+const BREAKING = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g;
+/** Bidirectional overrides/isolates and BOM: invisible, and able to make text read differently than it is. */
+const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+/**
+ * Characters with a meaning in GitHub-flavoured markdown or HTML. Entities are decoded after the
+ * markdown is parsed, so they show the character without its effect; `@` and `#` also get a joiner,
+ * because mentions and issue links are found in the decoded text.
+ */
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '|': '&#124;',
+  '\\': '&#92;',
+  '`': '&#96;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '~': '&#126;',
+  $: '&#36;',
+  '#': `&#35;${ZWJ}`,
+  '@': `@${ZWJ}`,
+};
+const SPECIAL = /[&<>"'|\\`*_[\]~$#@]/g;
+
+/** Any value as text: nothing for null/undefined, the message of an Error, JSON for objects. */
+export function toText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Error) return value.message;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Cuts `text` to at most `maxLength` code points, the last being an ellipsis when anything was cut. */
+export function truncate(text: string, maxLength: number): string {
+  if (maxLength < 1) return '';
+  // UTF-16 length is never below the code-point count, so this spares the split for most values.
+  if (text.length <= maxLength) return text;
+  const points = Array.from(text);
+  if (points.length <= maxLength) return text;
+  return points.slice(0, maxLength - 1).join('').trimEnd() + ELLIPSIS;
+}
+
+/**
+ * One line of plain text: controls and line breaks become spaces, runs of whitespace one space,
+ * invisible direction controls are dropped, and the result is truncated. For logs, where a value
+ * must never begin a line of its own (`::command::` would be obeyed).
+ */
+export function oneLine(value: unknown, maxLength = DEFAULT_MAX_LENGTH): string {
+  const flat = toText(value).replace(INVISIBLE, '').replace(BREAKING, ' ').replace(/\s+/g, ' ').trim();
+  return truncate(flat, maxLength);
+}
+
+/**
+ * A value made inert for a markdown table cell, a list item, a heading or an HTML element's text:
+ * one line, truncated, with every character that markdown, HTML, mentions or issue links react to
+ * neutralised. The result is safe to interpolate anywhere except inside a code span or a URL.
+ */
+export function escapeMarkdown(value: unknown, maxLength = DEFAULT_MAX_LENGTH): string {
+  const text = oneLine(value, maxLength);
+  return (
+    text
+      .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
+      // Only at the start of a block do these make a list, a rule or a setext heading.
+      .replace(/^[-+=]/, (c) => `&#${c.charCodeAt(0)};`)
+      .replace(/^(\d+)([.)])/, (_m, digits: string, mark: string) => `${digits}&#${mark.charCodeAt(0)};`)
+      // `GH-123` is another spelling of an issue reference.
+      .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
+  );
+}
+
+/**
+ * A key fit to sit inside an HTML comment: letters, digits, `.`, `_`, `/` and single `-` only
+ * (`--` is not allowed in a comment and `-->` would end it), at most 100 characters.
+ */
+export function sanitizeMarkerKey(key: string): string {
+  const cleaned = key
+    .replace(/[^A-Za-z0-9._/-]+/g, '_')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '')
+    .slice(0, 100)
+    .replace(/-+$/, '');
+  return cleaned === '' ? 'default' : cleaned;
+}

@@ -1,0 +1,52 @@
+/** Vocabulary shared by the text and markdown renderings, so logs and comments say the same things. */
+import type { ApplyResult, ChangeAction, PlanAction, PlanCounts, PlanItem } from '../model.js';
+
+/** The column a reader scans first: one short symbol per action. */
+export const SYMBOLS: Readonly<Record<PlanAction, string>> = {
+  register: '+',
+  replace: '-/+',
+  delete: '-',
+  unchanged: '=',
+  unmanaged: '?',
+};
+
+export const PAST_TENSE: Readonly<Record<ChangeAction, string>> = {
+  register: 'registered',
+  replace: 'replaced',
+  delete: 'deleted',
+};
+
+const CHANGE_ACTIONS: ReadonlySet<PlanAction> = new Set<PlanAction>(['register', 'replace', 'delete']);
+
+export function isChange(item: PlanItem): item is PlanItem & { readonly action: ChangeAction } {
+  return CHANGE_ACTIONS.has(item.action);
+}
+
+/** `1 connector`, `2 connectors`. */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** `Plan: N to register, N to replace, N to delete.`, or `No changes.` when all three are zero. */
+export function planLine(counts: PlanCounts): string {
+  if (counts.register === 0 && counts.replace === 0 && counts.delete === 0) return 'No changes.';
+  return `Plan: ${counts.register} to register, ${counts.replace} to replace, ${counts.delete} to delete.`;
+}
+
+export interface ApplyCounts {
+  readonly done: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+export function applyCounts(result: ApplyResult): ApplyCounts {
+  const count = (status: 'done' | 'failed' | 'skipped'): number =>
+    result.outcomes.filter((o) => o.status === status).length;
+  return { done: count('done'), failed: count('failed'), skipped: count('skipped') };
+}
+
+/** `Apply: 3 done, 1 failed, 0 skipped.` */
+export function applyLine(result: ApplyResult): string {
+  const c = applyCounts(result);
+  return `Apply: ${c.done} done, ${c.failed} failed, ${c.skipped} skipped.`;
+}

@@ -1,0 +1,227 @@
+/**
+ * The only reader of action inputs and of the runner's environment. Everything else receives the
+ * typed, frozen `Settings` built here, so tests can build one directly.
+ */
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { parseDuration } from './duration.js';
+
+export const COMMANDS = ['auto', 'plan', 'apply'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+}
+
+export interface EventInfo {
+  /** `GITHUB_EVENT_NAME`: pull_request, push, workflow_dispatch, ... */
+  readonly name: string;
+  readonly owner: string;
+  readonly repo: string;
+  /** The commit the run is about (the PR head for pull requests). */
+  readonly sha: string;
+  /** The PR number on pull_request events. */
+  readonly pullNumber?: number;
+  /** On push: whether the pushed ref is the repository's default branch. */
+  readonly pushToDefaultBranch: boolean;
+  /** True for a PR whose head lives in another repository (no secrets, read-only token). */
+  readonly fromFork: boolean;
+  /** Link to this run, for reports. */
+  readonly runUrl?: string;
+}
+
+export interface Settings {
+  /** `command`: what to do; `auto` follows the event. */
+  readonly command: Command;
+  /** `definitions`: glob patterns of definition files, relative to `root`. */
+  readonly definitions: readonly string[];
+  /** The repository checkout (`GITHUB_WORKSPACE`, else the current directory). */
+  readonly root: string;
+  /** `region-id` */
+  readonly regionId: string;
+  /** Host (and port) of the API and the protocol to reach it with. */
+  readonly endpoint: { readonly host: string; readonly protocol: 'http' | 'https' };
+  /** `workspace-id` / `namespace`: defaults for definitions that name no target. */
+  readonly defaultWorkspaceId?: string;
+  readonly defaultNamespace?: string;
+  /** Static credentials from inputs; undefined means the standard Alibaba Cloud credential chain. */
+  readonly credentials?: Credentials;
+  /** `github-token` */
+  readonly githubToken?: string;
+  /** `comment`: post the plan as a PR comment. */
+  readonly comment: boolean;
+  /** `comment-key`: distinguishes the comments of several jobs on one PR. */
+  readonly commentKey: string;
+  /** `prune`: delete live connectors that no definition declares. */
+  readonly prune: boolean;
+  /** `timeout`: how long to wait for each connector to settle, in ms. */
+  readonly timeoutMs: number;
+  /** `parallelism`: concurrent operations during apply and listing. */
+  readonly parallelism: number;
+  /** `max-retries`: retries of a transient API failure. */
+  readonly maxRetries: number;
+  /** `request-timeout`: bound of one API request, in ms. */
+  readonly requestTimeoutMs: number;
+  /** Every secret value the action was given, for scrubbing. */
+  readonly secrets: readonly string[];
+  readonly event: EventInfo;
+}
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+type InputReader = (name: string) => string;
+
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+
+/**
+ * Reads and validates all inputs. Secrets are masked before anything else happens, so even a
+ * validation message cannot reveal them. All problems are collected, then thrown together.
+ */
+export function readSettings(
+  input: InputReader = (name) => core.getInput(name),
+  env: NodeJS.ProcessEnv = process.env,
+  context: Pick<typeof github.context, 'eventName' | 'payload' | 'sha' | 'ref' | 'repo' | 'serverUrl' | 'runId'> = github.context,
+): Settings {
+  const accessKeyId = input('access-key-id').trim();
+  const accessKeySecret = input('access-key-secret').trim();
+  const securityToken = input('security-token').trim();
+  const githubToken = input('github-token').trim();
+  for (const secret of [accessKeySecret, securityToken, githubToken]) if (secret) core.setSecret(secret);
+
+  const problems: string[] = [];
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = input(name).trim().toLowerCase();
+    if (!raw) return fallback;
+    if (TRUE.has(raw)) return true;
+    if (FALSE.has(raw)) return false;
+    problems.push(`Input \`${name}\` must be true or false, got "${raw}".`);
+    return fallback;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = input(name).trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`Input \`${name}\` must be a whole number from ${min} to ${max}, got "${raw}".`);
+      return fallback;
+    }
+    return value;
+  };
+  const duration = (name: string, fallback: string): number => {
+    const raw = input(name).trim() || fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined || ms <= 0) {
+      problems.push(`Input \`${name}\` must be a duration such as 90s, 10m or 1h, got "${raw}".`);
+      return parseDuration(fallback) ?? 0;
+    }
+    return ms;
+  };
+
+  const commandRaw = (input('command').trim() || 'auto').toLowerCase();
+  const command = (COMMANDS as readonly string[]).includes(commandRaw) ? (commandRaw as Command) : 'auto';
+  if (command !== commandRaw) problems.push(`Input \`command\` must be one of ${COMMANDS.join(', ')}, got "${commandRaw}".`);
+
+  const definitions = splitLines(input('definitions'));
+  const regionId = input('region-id').trim() || 'cn-hangzhou';
+  if (!/^[a-z0-9-]+$/.test(regionId)) problems.push(`Input \`region-id\` is not a region ID: "${regionId}".`);
+  const endpoint = parseEndpoint(input('endpoint').trim(), regionId);
+  if (typeof endpoint === 'string') problems.push(endpoint);
+
+  if ((accessKeyId === '') !== (accessKeySecret === '')) {
+    problems.push('Inputs `access-key-id` and `access-key-secret` go together: set both, or neither to use the credential chain.');
+  }
+  if (securityToken && !accessKeyId) problems.push('Input `security-token` needs `access-key-id` and `access-key-secret`.');
+
+  const settings: Settings = {
+    command,
+    definitions: definitions.length > 0 ? definitions : ['connectors/**/*.yaml', 'connectors/**/*.yml'],
+    root: env.GITHUB_WORKSPACE || process.cwd(),
+    regionId,
+    endpoint: typeof endpoint === 'string' ? { host: '', protocol: 'https' } : endpoint,
+    defaultWorkspaceId: input('workspace-id').trim() || undefined,
+    defaultNamespace: input('namespace').trim() || undefined,
+    credentials: accessKeyId ? { accessKeyId, accessKeySecret, securityToken: securityToken || undefined } : undefined,
+    githubToken: githubToken || undefined,
+    comment: bool('comment', true),
+    commentKey: input('comment-key').trim(),
+    prune: bool('prune', false),
+    timeoutMs: duration('timeout', '10m'),
+    parallelism: integer('parallelism', 4, 1, 64),
+    maxRetries: integer('max-retries', 4, 0, 10),
+    requestTimeoutMs: duration('request-timeout', '30s'),
+    secrets: [accessKeySecret, securityToken, githubToken].filter((s) => s !== ''),
+    event: readEvent(context, env),
+  };
+  if (problems.length > 0) throw new InputError(problems);
+  return Object.freeze({ ...settings, commentKey: settings.commentKey || defaultCommentKey(settings) });
+}
+
+function splitLines(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/** `host[:port]` or an http(s) URL; empty means the region's public endpoint. */
+export function parseEndpoint(raw: string, regionId: string): { host: string; protocol: 'http' | 'https' } | string {
+  if (!raw) return { host: `ververica.${regionId}.aliyuncs.com`, protocol: 'https' };
+  const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return `Input \`endpoint\` must be host[:port] or an http(s) URL, got "${raw}".`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `Input \`endpoint\` must use http or https, got "${url.protocol}".`;
+  if (url.username || url.password) return 'Input `endpoint` must not contain credentials.';
+  if (url.pathname !== '/' || url.search) return `Input \`endpoint\` must be a host without a path, got "${raw}".`;
+  return { host: url.host, protocol: url.protocol === 'http:' ? 'http' : 'https' };
+}
+
+/** Default comment key: stable for the same definitions and default target, different otherwise. */
+export function defaultCommentKey(settings: Pick<Settings, 'definitions' | 'defaultWorkspaceId' | 'defaultNamespace'>): string {
+  const basis = [...settings.definitions].sort().join('\n') + `\n${settings.defaultWorkspaceId ?? ''}/${settings.defaultNamespace ?? ''}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < basis.length; i++) hash = Math.imul(hash ^ basis.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+function readEvent(
+  context: Pick<typeof github.context, 'eventName' | 'payload' | 'sha' | 'ref' | 'repo' | 'serverUrl' | 'runId'>,
+  env: NodeJS.ProcessEnv,
+): EventInfo {
+  const payload = context.payload ?? {};
+  const pr = payload.pull_request as
+    | { number?: number; head?: { sha?: string; repo?: { full_name?: string } }; base?: { repo?: { full_name?: string } } }
+    | undefined;
+  let owner = '';
+  let repo = '';
+  try {
+    ({ owner, repo } = context.repo);
+  } catch {
+    // Outside a repository context (a local run): comments and records are simply unavailable.
+  }
+  const defaultBranch = (payload.repository as { default_branch?: string } | undefined)?.default_branch;
+  const headRepo = pr?.head?.repo?.full_name;
+  const baseRepo = pr?.base?.repo?.full_name;
+  const runUrl = env.GITHUB_RUN_ID && owner ? `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}` : undefined;
+  return {
+    name: context.eventName || 'unknown',
+    owner,
+    repo,
+    sha: pr?.head?.sha || context.sha || '',
+    pullNumber: typeof pr?.number === 'number' ? pr.number : undefined,
+    pushToDefaultBranch: context.eventName === 'push' && !!defaultBranch && context.ref === `refs/heads/${defaultBranch}`,
+    fromFork: !!headRepo && !!baseRepo && headRepo !== baseRepo,
+    runUrl,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Wires the real collaborators into `run()` and turns every failure into one clear message.
+ * Kept apart from index.ts so the wiring itself is importable.
+ */
+import * as core from '@actions/core';
+import { systemClock } from './apply/ports.js';
+import { readDefinitionFiles } from './definitions/files.js';
+import { createOctokit } from './github/client.js';
+import { run } from './main.js';
+import { scrub } from './secrets.js';
+import { InputError, readSettings, type Settings } from './settings.js';
+import { createConnectorApi } from './ververica/connectors.js';
+import { openApiConfig } from './ververica/config.js';
+import { DEFAULT_RETRY_POLICY } from './ververica/retry.js';
+
+export async function start(): Promise<void> {
+  let secrets: readonly string[] = [];
+  const fail = (error: unknown): void => {
+    const message = error instanceof Error ? error.message : String(error);
+    core.setOutput('result', 'failed');
+    core.setFailed(scrub(message, secrets));
+  };
+  process.on('unhandledRejection', fail);
+  try {
+    let settings: Settings;
+    try {
+      settings = readSettings();
+    } catch (error) {
+      if (error instanceof InputError) {
+        for (const problem of error.problems) core.error(problem, { title: 'Invalid input' });
+        core.setOutput('result', 'failed');
+        core.setFailed(`${error.problems.length} invalid input${error.problems.length === 1 ? '' : 's'}; nothing was sent to the API.`);
+        return;
+      }
+      throw error;
+    }
+    secrets = settings.secrets;
+    const octokit = settings.githubToken && settings.event.owner ? createOctokit(settings.githubToken) : undefined;
+    await run({
+      settings,
+      octokit,
+      clock: systemClock,
+      readDefinitionFiles,
+      connectorApi: () =>
+        createConnectorApi({
+          config: openApiConfig(settings),
+          requestTimeoutMs: settings.requestTimeoutMs,
+          retry: { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries },
+          hooks: {
+            sleep: systemClock.sleep,
+            random: Math.random,
+            onRetry: (error, attempt, delayMs) => core.info(`retrying ${error.action} (attempt ${attempt + 1}) in ${delayMs} ms: ${error.message}`),
+          },
+          secrets: settings.secrets,
+        }),
+    });
+  } catch (error) {
+    fail(error);
+  }
+}

@@ -1,0 +1,124 @@
+import * as $dara from '@darabonba/typescript';
+import type { LiveConnector, TableMeta, Target } from '../model.js';
+import { CloudError, businessError, toCloudError } from './errors.js';
+import { type RetryHooks, type RetryPolicy, withRetry } from './retry.js';
+import { type OpenApiConfig, type SdkResponse, Ververica, type WireConnector } from './sdk.js';
+
+/** The three operations the action needs, in domain terms. Tests and the engine depend on this only. */
+export interface ConnectorApi {
+  list(target: Target): Promise<LiveConnector[]>;
+  /**
+   * Registers a JAR and returns the connectors the platform parsed from it. When the response is
+   * lost (reset, timeout) the call lists before retrying, because a type can be registered only once.
+   */
+  register(target: Target, jarUrl: string, expectedType: string): Promise<LiveConnector[]>;
+  /** Deletes a connector; a 404 means it is already gone. */
+  delete(target: Target, name: string): Promise<{ tables: TableMeta[]; alreadyGone: boolean }>;
+}
+
+export interface ConnectorApiOptions {
+  readonly config: OpenApiConfig;
+  readonly requestTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly hooks: RetryHooks;
+  /** Values to scrub from every error message. */
+  readonly secrets: readonly string[];
+}
+
+export function normalizeConnector(wire: WireConnector): LiveConnector {
+  return {
+    name: wire.name ?? '',
+    type: wire.type ?? '',
+    source: wire.source === true,
+    sink: wire.sink === true,
+    lookup: wire.lookup === true,
+    properties: (wire.properties ?? []).map((p) => ({ ...p, key: p.key ?? '' })),
+    supportedFormats: wire.supportedFormats ?? [],
+    dependencies: wire.dependencies ?? [],
+    creator: wire.creator,
+    creatorName: wire.creatorName,
+    modifier: wire.modifier,
+    modifierName: wire.modifierName,
+  };
+}
+
+export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
+  const runtime = new $dara.RuntimeOptions({
+    readTimeout: options.requestTimeoutMs,
+    connectTimeout: Math.min(options.requestTimeoutMs, 10_000),
+    autoretry: false,
+  });
+  const sdk = new Ververica(options.config, runtime);
+  const secrets = options.secrets;
+
+  // The runtime's own timeouts cover a silent socket; this bound also covers a response that
+  // trickles in forever, so no request can outlive its timeout by much.
+  async function bounded<T>(action: string, call: () => Promise<SdkResponse<T>>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new CloudError(`${action} timed out after ${options.requestTimeoutMs} ms`, 'timeout', 'RequestTimeout', action)),
+        options.requestTimeoutMs + 1_000,
+      );
+    });
+    try {
+      const response = await Promise.race([call(), deadline]);
+      const body = response.body;
+      if (!body || body.success !== true) throw businessError(action, body ?? {}, secrets);
+      return body.data as T;
+    } catch (error) {
+      throw toCloudError(error, action, secrets);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const retried = <T>(action: string, call: () => Promise<SdkResponse<T>>): Promise<T> =>
+    withRetry(() => bounded(action, call), (e) => toCloudError(e, action, secrets), options.retry, options.hooks);
+
+  const list = async (target: Target): Promise<LiveConnector[]> => {
+    const data = await retried('ListCustomConnectors', () =>
+      sdk.listCustomConnectors(target.namespace, { workspace: target.workspaceId }),
+    );
+    return (data ?? []).map(normalizeConnector);
+  };
+
+  return {
+    list,
+
+    async register(target, jarUrl, expectedType) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const data = await bounded('RegisterCustomConnector', () =>
+            sdk.registerCustomConnector(target.namespace, { jarUrl }, { workspace: target.workspaceId }),
+          );
+          return (data ?? []).map(normalizeConnector);
+        } catch (raw) {
+          const error = toCloudError(raw, 'RegisterCustomConnector', secrets);
+          if (!error.transient || attempt > options.retry.maxRetries) throw error;
+          if (error.kind === 'timeout' || error.kind === 'network') {
+            // The request may have reached the service: look before registering again.
+            const live = await list(target);
+            const registered = live.filter((c) => c.type === expectedType);
+            if (registered.length > 0) return registered;
+          }
+          const delay = Math.max(options.hooks.random() * options.retry.baseDelayMs * 2 ** (attempt - 1), error.retryAfterMs ?? 0);
+          options.hooks.onRetry?.(error, attempt, delay);
+          await options.hooks.sleep(Math.min(delay, options.retry.maxDelayMs));
+        }
+      }
+    },
+
+    async delete(target, name) {
+      try {
+        const data = await retried('DeleteCustomConnector', () =>
+          sdk.deleteCustomConnector(target.namespace, name, { workspace: target.workspaceId }),
+        );
+        return { tables: (data ?? []).map((t) => ({ catalogName: t.catalogName ?? '', databaseName: t.databaseName ?? '', tableName: t.tableName ?? '' })), alreadyGone: false };
+      } catch (error) {
+        if (error instanceof CloudError && error.statusCode === 404) return { tables: [], alreadyGone: true };
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The typed surface of the generated `@alicloud/ververica20220718` SDK for the three connector
+ * operations, implemented over the same runtime the SDK uses (`@alicloud/openapi-core`). That SDK is
+ * not on the registry we can reach; keeping its method names and shapes makes swapping it in a
+ * one-file change.
+ */
+import * as OpenApiModule from '@alicloud/openapi-core';
+import * as $dara from '@darabonba/typescript';
+import type { ConnectorProperty, LiveConnector, TableMeta } from '../model.js';
+
+type OpenApiClientClass = typeof OpenApiModule.default.default;
+
+// The runtime is CommonJS with `exports.default = Client`. Depending on the loader (the bundle,
+// Vitest, tsx), the namespace's `default` is either the class or the whole `module.exports`.
+function resolveClientClass(): OpenApiClientClass {
+  const candidate = (OpenApiModule as unknown as { default: unknown }).default;
+  if (typeof candidate === 'function') return candidate as unknown as OpenApiClientClass;
+  const nested = (candidate as { default?: unknown } | undefined)?.default;
+  if (typeof nested === 'function') return nested as unknown as OpenApiClientClass;
+  throw new Error('Cannot load the Alibaba Cloud OpenAPI runtime (@alicloud/openapi-core).');
+}
+
+function resolveUtil(): typeof OpenApiModule.$OpenApiUtil {
+  const direct = (OpenApiModule as { $OpenApiUtil?: typeof OpenApiModule.$OpenApiUtil }).$OpenApiUtil;
+  if (direct) return direct;
+  const nested = (OpenApiModule as unknown as { default: { $OpenApiUtil: typeof OpenApiModule.$OpenApiUtil } }).default
+    .$OpenApiUtil;
+  return nested;
+}
+
+export const OpenApiClient = resolveClientClass();
+export const OpenApiUtil = resolveUtil();
+export type OpenApiConfig = InstanceType<typeof OpenApiUtil.Config>;
+
+/** The response envelope of every Ververica operation. `success: false` arrives with HTTP 200. */
+export interface Envelope<T> {
+  requestId?: string;
+  success?: boolean;
+  httpCode?: number;
+  errorCode?: string;
+  errorMessage?: string;
+  data?: T;
+}
+
+export interface SdkResponse<T> {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  body?: Envelope<T>;
+}
+
+export interface WorkspaceHeaders {
+  /** The workspace ID. */
+  workspace: string;
+}
+
+export interface RegisterCustomConnectorRequest {
+  jarUrl: string;
+}
+
+/** The wire shape of `Connector`: every field optional, as the generated models declare it. */
+export interface WireConnector {
+  name?: string;
+  type?: string;
+  source?: boolean;
+  sink?: boolean;
+  lookup?: boolean;
+  properties?: Partial<ConnectorProperty>[];
+  supportedFormats?: string[];
+  dependencies?: string[];
+  creator?: string;
+  creatorName?: string;
+  modifier?: string;
+  modifierName?: string;
+}
+
+const VERSION = '2022-07-18';
+
+export class Ververica {
+  private readonly client: InstanceType<OpenApiClientClass>;
+
+  constructor(
+    config: OpenApiConfig,
+    private readonly runtime: $dara.RuntimeOptions,
+  ) {
+    this.client = new OpenApiClient(config);
+  }
+
+  listCustomConnectors(namespace: string, headers: WorkspaceHeaders): Promise<SdkResponse<WireConnector[]>> {
+    return this.call('ListCustomConnectors', 'GET', `/api/v2/namespaces/${encodeURIComponent(namespace)}/connectors`, headers);
+  }
+
+  registerCustomConnector(
+    namespace: string,
+    request: RegisterCustomConnectorRequest,
+    headers: WorkspaceHeaders,
+  ): Promise<SdkResponse<WireConnector[]>> {
+    return this.call(
+      'RegisterCustomConnector',
+      'POST',
+      `/api/v2/namespaces/${encodeURIComponent(namespace)}/connectors%3Aregister`,
+      headers,
+      { jarUrl: request.jarUrl },
+    );
+  }
+
+  deleteCustomConnector(
+    namespace: string,
+    connectorName: string,
+    headers: WorkspaceHeaders,
+  ): Promise<SdkResponse<TableMeta[]>> {
+    return this.call(
+      'DeleteCustomConnector',
+      'DELETE',
+      `/api/v2/namespaces/${encodeURIComponent(namespace)}/connectors/${encodeURIComponent(connectorName)}`,
+      headers,
+    );
+  }
+
+  private async call<T>(
+    action: string,
+    method: string,
+    pathname: string,
+    headers: WorkspaceHeaders,
+    query?: Record<string, string>,
+  ): Promise<SdkResponse<T>> {
+    const params = new OpenApiUtil.Params({
+      action,
+      version: VERSION,
+      protocol: 'HTTPS',
+      pathname,
+      method,
+      authType: 'AK',
+      style: 'ROA',
+      reqBodyType: 'json',
+      bodyType: 'json',
+    });
+    const request = new OpenApiUtil.OpenApiRequest({ headers: { workspace: headers.workspace }, query });
+    return (await this.client.callApi(params, request, this.runtime)) as SdkResponse<T>;
+  }
+}
