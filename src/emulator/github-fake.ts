@@ -140,10 +140,10 @@ export interface GitHubFakeHandle {
   setPullsForCommit(owner: string, repo: string, sha: string, pulls: readonly FakePullSeed[]): void;
   /** Deployments newest first, each with its statuses newest first (copies). */
   deployments(owner: string, repo: string): FakeDeploymentWithStatuses[];
-  /** The next `times` requests to `route` fail with `status`. */
-  failNext(route: FakeRoute, status: FakeFailureStatus, times?: number): void;
-  /** Every request to `route` fails with `status` (until `allow`), or the next `times` ones. */
-  deny(route: FakeRoute, status: FakeFailureStatus, times?: number): void;
+  /** The next `times` requests to `route` (only those with `method`, when given) fail with `status`. */
+  failNext(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string): void;
+  /** Every request to `route` (with `method`, when given) fails with `status` until `allow`, or the next `times` ones. */
+  deny(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string): void;
   allow(route: FakeRoute): void;
   /** Every request answered so far, in order (a copy). */
   requests(): FakeRequestLogEntry[];
@@ -272,7 +272,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     : { login: botLogin, type: 'Bot' };
   const repos = new Map<string, RepoState>();
   const log: FakeRequestLogEntry[] = [];
-  const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number }>();
+  const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number; method?: string }>();
   let nextId = 1000;
   let baseUrl = '';
 
@@ -573,7 +573,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       if (!handler) return errorReply(404, 'Not Found');
       if (route.group !== 'user') {
         const failure = failures.get(route.group);
-        if (failure && failure.remaining > 0) {
+        if (failure && failure.remaining > 0 && (failure.method === undefined || failure.method === method)) {
           failure.remaining--;
           return errorReply(failure.status, FAILURE_MESSAGES[failure.status]);
         }
@@ -627,8 +627,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number): void => {
-    failures.set(route, { status, remaining: times });
+  const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number, method?: string): void => {
+    failures.set(route, { status, remaining: times, method: method?.toUpperCase() });
   };
 
   return {
@@ -658,8 +658,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
           .deployments.map((d) => ({ ...d.deployment, statuses: [...d.statuses].reverse() }))
           .reverse(),
       ),
-    failNext: (route, status, times = 1) => setFailure(route, status, times),
-    deny: (route, status, times = Number.POSITIVE_INFINITY) => setFailure(route, status, times),
+    failNext: (route, status, times = 1, method) => setFailure(route, status, times, method),
+    deny: (route, status, times = Number.POSITIVE_INFINITY, method) => setFailure(route, status, times, method),
     allow: (route) => {
       failures.delete(route);
     },

@@ -15,7 +15,7 @@ const ELLIPSIS = '…';
 const ZWJ = '\u200D';
 
 /** Control characters and line/paragraph separators: each becomes a space so words stay apart. */
-const BREAKING = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g;
+const BREAKING = /[\p{Cc}\u2028\u2029]/gu;
 /** Bidirectional overrides/isolates and BOM: invisible, and able to make text read differently than it is. */
 const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\uFEFF]/g;
 

@@ -244,7 +244,9 @@ function footer(context: ReportContext, visibleFingerprint?: string): string {
   const parts = [`Commit ${shortSha(context.sha)}`];
   if (safeUrl(context.runUrl) !== undefined) parts.push(runLink(context, 'workflow run'));
   parts.push(isoUtc(context.time));
-  if (context.eventName !== undefined && context.eventName !== '') parts.push(esc(context.eventName, 50));
+  if (context.eventName !== undefined && context.eventName !== '') {
+    parts.push(/^[a-z_]{1,50}$/.test(context.eventName) ? code(context.eventName) : esc(context.eventName, 50));
+  }
   if (visibleFingerprint !== undefined && /^[0-9a-f]+$/i.test(visibleFingerprint)) {
     parts.push(`plan ${code(visibleFingerprint.slice(0, 12).toLowerCase())}`);
   }
@@ -433,7 +435,8 @@ function summaryUnits(input: SummaryInput): Unit[] {
 }
 
 function cutNote(rows: number): string {
-  return `> [!WARNING]\n> This summary reached GitHub's 1 MiB limit: the last ${plural(rows, 'row')} are not shown. The \`plan-json\` output holds the whole plan.`;
+  const what = rows > 0 ? `the last ${plural(rows, 'row')} ${rows === 1 ? 'is' : 'are'} not shown` : 'its end is not shown';
+  return `> [!WARNING]\n> This summary reached GitHub's size limit for a step summary: ${what}. The \`plan-json\` output holds the whole plan.`;
 }
 
 /**
@@ -457,7 +460,7 @@ export function renderSummary(input: SummaryInput): string {
 
   const kept: string[] = [];
   let used = 0;
-  let cut = 0;
+  let cut: number | undefined;
   for (const [index, unit] of units.entries()) {
     const size = bytes(unit.text) + 1;
     if (used + size > budget) {
@@ -468,6 +471,6 @@ export function renderSummary(input: SummaryInput): string {
     used += size;
   }
   const body = kept.length > 0 ? `\n${kept.join('\n')}` : '';
-  const note = cut > 0 ? `\n\n${cutNote(cut)}` : '';
+  const note = cut !== undefined ? `\n\n${cutNote(cut)}` : '';
   return `${head}${body}${note}${tail}`;
 }

@@ -1,0 +1,97 @@
+/**
+ * `npm run demo`: the real action, end to end, with no cloud account. Starts the workspace
+ * emulator and the local GitHub fake, copies examples/ into a scratch repository, runs the bundled
+ * action as a pull-request plan (which posts the plan comment) and then as the apply that follows
+ * the merge, and prints what a user would see.
+ */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalogFile } from '../src/emulator/catalog.js';
+import { startGitHubFake } from '../src/emulator/github-fake.js';
+import { startEmulator } from '../src/emulator/server.js';
+import { PROJECT_ROOT, type RunResult, runAction } from './local-runner.js';
+
+const ACCESS_KEY_ID = 'LTAIdemoAccessKey';
+const ACCESS_KEY_SECRET = 'demo-secret-not-a-real-key';
+const TOKEN = 'ghs_demoToken';
+const OWNER = 'acme';
+const REPO = 'pipelines';
+const PR = 12;
+const MERGE_SHA = '5e1f0c0ffee5e1f0c0ffee5e1f0c0ffee5e1f0c0';
+
+function banner(title: string): void {
+  console.log(`\n${'='.repeat(78)}\n${title}\n${'='.repeat(78)}`);
+}
+
+/** The log as a person reads it in the Actions UI: no workflow commands. */
+function readableLog(run: RunResult): string {
+  return run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::debug::') && !line.startsWith('::add-mask::') && !line.startsWith('::endgroup::'))
+    .map((line) => line.replace(/^::group::/, '▸ ').replace(/^::(warning|notice|error)[^:]*::/, (_, level: string) => `${level.toUpperCase()}: `))
+    .join('\n')
+    .trim();
+}
+
+async function main(): Promise<number> {
+  const { catalog, tables } = await loadCatalogFile(join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml'));
+  const emulator = await startEmulator({ accessKeys: { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET }, catalog, tables: { ...tables } });
+  const github = await startGitHubFake({ token: TOKEN });
+  const repo = await mkdtemp(join(tmpdir(), 'fca-demo-'));
+  try {
+    await cp(join(PROJECT_ROOT, 'examples'), repo, { recursive: true });
+    const repository = { full_name: `${OWNER}/${REPO}`, default_branch: 'main', name: REPO, owner: { login: OWNER } };
+    const common = {
+      workspace: repo,
+      apiUrl: github.url,
+      githubToken: TOKEN,
+      repository: `${OWNER}/${REPO}`,
+      inputs: { endpoint: emulator.url, 'access-key-id': ACCESS_KEY_ID, 'access-key-secret': ACCESS_KEY_SECRET, timeout: '30s' },
+    };
+    console.log(`workspace emulator: ${emulator.url}   GitHub API fake: ${github.url}`);
+
+    banner(`1. Pull request #${PR}: plan`);
+    const plan = await runAction({
+      ...common,
+      eventName: 'pull_request',
+      ref: `refs/pull/${PR}/merge`,
+      payload: {
+        number: PR,
+        pull_request: {
+          number: PR,
+          head: { sha: MERGE_SHA, ref: 'add-connectors', repo: { full_name: `${OWNER}/${REPO}` } },
+          base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+        },
+        repository,
+      },
+    });
+    console.log(readableLog(plan));
+    const comment = github.comments(OWNER, REPO, PR)[0];
+    if (comment) {
+      banner(`The comment on pull request #${PR} (markdown)`);
+      console.log(comment.body);
+    }
+    if (plan.exitCode !== 0) return plan.exitCode;
+
+    github.setPullsForCommit(OWNER, REPO, MERGE_SHA, [{ number: PR, merged_at: new Date().toISOString(), state: 'closed' }]);
+    banner('2. Merged: push to main applies');
+    const apply = await runAction({ ...common, eventName: 'push', ref: 'refs/heads/main', sha: MERGE_SHA, payload: { ref: 'refs/heads/main', after: MERGE_SHA, repository } });
+    console.log(readableLog(apply));
+    console.log(`\nresult: ${apply.outputs.result}`);
+
+    banner('3. What the workspace emulator now holds');
+    for (const [ws, ns] of [
+      ['ws-demo', 'default'],
+      ['ws-demo', 'analytics'],
+    ] as const) {
+      const names = emulator.connectors(ws, ns).map((c) => `${c.name} (${c.type})`);
+      console.log(`${ws}/${ns}: ${names.join(', ') || '(none)'}`);
+    }
+    return apply.exitCode;
+  } finally {
+    await Promise.all([emulator.close(), github.close(), rm(repo, { recursive: true, force: true })]);
+  }
+}
+
+process.exitCode = await main();
