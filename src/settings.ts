@@ -50,6 +50,8 @@ export interface Settings {
   readonly credentials?: Credentials;
   /** `github-token` */
   readonly githubToken?: string;
+  /** `GITHUB_API_URL`: the REST API to talk to (GitHub Enterprise, or a local fake in tests). */
+  readonly githubApiUrl: string;
   /** `comment`: post the plan as a PR comment. */
   readonly comment: boolean;
   /** `comment-key`: distinguishes the comments of several jobs on one PR. */
@@ -150,6 +152,7 @@ export function readSettings(
     defaultNamespace: input('namespace').trim() || undefined,
     credentials: accessKeyId ? { accessKeyId, accessKeySecret, securityToken: securityToken || undefined } : undefined,
     githubToken: githubToken || undefined,
+    githubApiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     comment: bool('comment', true),
     commentKey: input('comment-key').trim(),
     prune: bool('prune', false),

@@ -35,7 +35,7 @@ export async function start(): Promise<void> {
       throw error;
     }
     secrets = settings.secrets;
-    const octokit = settings.githubToken && settings.event.owner ? createOctokit(settings.githubToken) : undefined;
+    const octokit = settings.githubToken && settings.event.owner ? createOctokit(settings.githubToken, settings.githubApiUrl) : undefined;
     await run({
       settings,
       octokit,

@@ -220,6 +220,8 @@ function explain(error: ErrorObject, doc: ParsedDocument, fileForm: boolean): Lo
       return located(unknownKeyMessage(key, fileLevel), `${pointer}/${pointerSegment(key)}`, true);
     }
     case 'type':
+      // `state` also fails its enum, which names the allowed values: one message is enough.
+      if (lastSegment(pointer) === 'state') return undefined;
       return located(typeMessage(pointer, String(params.type), value));
     case 'minLength':
       return located(`${fieldLabel(pointer)} must not be empty`);

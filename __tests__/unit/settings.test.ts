@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, defaultCommentKey, parseEndpoint, readSettings } from '../../src/settings.js';
+import { formatDuration, parseDuration } from '../../src/duration.js';
+
+const context = {
+  eventName: 'pull_request',
+  payload: {
+    pull_request: { number: 5, head: { sha: 'abc', repo: { full_name: 'a/b' } }, base: { repo: { full_name: 'a/b' } } },
+    repository: { default_branch: 'main' },
+  },
+  sha: 'merge-sha',
+  ref: 'refs/pull/5/merge',
+  repo: { owner: 'a', repo: 'b' },
+  serverUrl: 'https://github.com',
+  runId: 9,
+};
+
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('readSettings', () => {
+  it('applies defaults and reads the event', () => {
+    const s = readSettings(reader({}), { GITHUB_WORKSPACE: '/repo', GITHUB_RUN_ID: '9' }, context);
+    expect(s.command).toBe('auto');
+    expect(s.definitions).toEqual(['connectors/**/*.yaml', 'connectors/**/*.yml']);
+    expect(s.endpoint).toEqual({ host: 'ververica.cn-hangzhou.aliyuncs.com', protocol: 'https' });
+    expect(s.timeoutMs).toBe(600_000);
+    expect(s.parallelism).toBe(4);
+    expect(s.root).toBe('/repo');
+    expect(s.event).toMatchObject({ name: 'pull_request', pullNumber: 5, sha: 'abc', fromFork: false, runUrl: 'https://github.com/a/b/actions/runs/9' });
+    expect(Object.isFrozen(s)).toBe(true);
+  });
+
+  it('collects every bad input at once', () => {
+    let error: unknown;
+    try {
+      readSettings(reader({ timeout: 'banana', parallelism: '0', command: 'destroy', prune: 'maybe', endpoint: 'ftp://x' }), {}, context);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const problems = (error as InputError).problems.join('\n');
+    expect(problems).toContain('`timeout`');
+    expect(problems).toContain('`parallelism`');
+    expect(problems).toContain('`command`');
+    expect(problems).toContain('`prune`');
+    expect(problems).toContain('`endpoint`');
+  });
+
+  it('requires both halves of an access key pair', () => {
+    expect(() => readSettings(reader({ 'access-key-id': 'id' }), {}, context)).toThrow(/go together/);
+  });
+
+  it('detects pull requests from forks and pushes to the default branch', () => {
+    const fork = readSettings(reader({}), {}, {
+      ...context,
+      payload: { pull_request: { number: 1, head: { repo: { full_name: 'x/b' } }, base: { repo: { full_name: 'a/b' } } } },
+    });
+    expect(fork.event.fromFork).toBe(true);
+    const push = readSettings(reader({}), {}, { ...context, eventName: 'push', ref: 'refs/heads/main', payload: { repository: { default_branch: 'main' } } });
+    expect(push.event.pushToDefaultBranch).toBe(true);
+    const other = readSettings(reader({}), {}, { ...context, eventName: 'push', ref: 'refs/heads/dev', payload: { repository: { default_branch: 'main' } } });
+    expect(other.event.pushToDefaultBranch).toBe(false);
+  });
+});
+
+describe('parseEndpoint', () => {
+  it.each([
+    ['127.0.0.1:8787', { host: '127.0.0.1:8787', protocol: 'https' }],
+    ['http://127.0.0.1:8787', { host: '127.0.0.1:8787', protocol: 'http' }],
+    ['https://ververica.cn-shanghai.aliyuncs.com', { host: 'ververica.cn-shanghai.aliyuncs.com', protocol: 'https' }],
+  ])('%s', (raw, expected) => {
+    expect(parseEndpoint(raw, 'cn-hangzhou')).toEqual(expected);
+  });
+  it('refuses paths and credentials', () => {
+    expect(parseEndpoint('https://host/path', 'r')).toMatch(/without a path/);
+    expect(parseEndpoint('https://u:p@host', 'r')).toMatch(/credentials/);
+  });
+});
+
+describe('durations', () => {
+  it('parses the documented forms', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('10m')).toBe(600_000);
+    expect(parseDuration('1h')).toBe(3_600_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('banana')).toBeUndefined();
+    expect(parseDuration('10')).toBeUndefined();
+    expect(formatDuration(1234)).toBe('1.2 s');
+    expect(formatDuration(125_000)).toBe('2 m 05 s');
+  });
+});
+
+describe('defaultCommentKey', () => {
+  it('is stable for the same definitions and differs for another target', () => {
+    const a = defaultCommentKey({ definitions: ['x/*.yaml', 'y/*.yaml'], defaultWorkspaceId: 'w', defaultNamespace: 'n' });
+    const b = defaultCommentKey({ definitions: ['y/*.yaml', 'x/*.yaml'], defaultWorkspaceId: 'w', defaultNamespace: 'n' });
+    const c = defaultCommentKey({ definitions: ['x/*.yaml', 'y/*.yaml'], defaultWorkspaceId: 'w', defaultNamespace: 'other' });
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+});
