@@ -11,8 +11,9 @@ export function parseDuration(raw: string): number | undefined {
 
 /** `1.2 s`, `3 m 05 s`: for logs and reports. */
 export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
   return `${minutes} m ${String(seconds).padStart(2, '0')} s`;
 }

@@ -3,7 +3,6 @@
  * run's exit status. Collaborators with side effects arrive through `Dependencies`.
  */
 import * as core from '@actions/core';
-import pLimit from 'p-limit';
 import { applyPlan } from './apply/apply.js';
 import type { Clock } from './apply/ports.js';
 import { loadDefinitions } from './definitions/validate.js';
@@ -12,9 +11,10 @@ import { GitHubPermissionError } from './github/errors.js';
 import { findPullForCommit } from './github/pulls.js';
 import { upsertStickyComment } from './github/sticky-comment.js';
 import type { Octokit } from './github/client.js';
-import type { ApplyResult, DefinitionError, LiveConnector, Plan } from './model.js';
+import type { ApplyResult, DefinitionError, Plan } from './model.js';
 import { targetKey } from './model.js';
 import { buildPlan, hasChanges, targetsOf } from './plan/plan.js';
+import { observe } from './observe.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { commentMarker, renderComment, renderSummary } from './report/markdown.js';
 import { planToJson } from './report/plan-json.js';
@@ -59,12 +59,6 @@ function annotateDefinitionErrors(errors: readonly DefinitionError[]): void {
 function definitionErrorsMarkdown(errors: readonly DefinitionError[]): string {
   const rows = errors.map((e) => `- \`${e.location.file}:${e.location.line}\`: ${e.message.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`);
   return `### Flink connectors: invalid definitions\n\n${errors.length} problem${errors.length === 1 ? '' : 's'} found; nothing was sent to the API.\n\n${rows.join('\n')}\n`;
-}
-
-async function observe(plannedTargets: ReturnType<typeof targetsOf>, api: ConnectorApi, parallelism: number): Promise<Map<string, LiveConnector[]>> {
-  const limit = pLimit(parallelism);
-  const entries = await Promise.all(plannedTargets.map((t) => limit(async () => [targetKey(t), await api.list(t)] as const)));
-  return new Map(entries);
 }
 
 function annotatePlan(plan: Plan): void {

@@ -71,6 +71,18 @@ export interface Settings {
   readonly event: EventInfo;
 }
 
+/** The part of `github.context` the action uses (a plain object in tests). */
+export interface RunnerContext {
+  readonly eventName: string;
+  readonly payload: Record<string, unknown>;
+  readonly sha: string;
+  readonly ref: string;
+  /** May throw outside a repository (GITHUB_REPOSITORY unset). */
+  readonly repo: { owner: string; repo: string };
+  readonly serverUrl: string;
+  readonly runId: number;
+}
+
 export class InputError extends Error {
   override readonly name = 'InputError';
   constructor(readonly problems: readonly string[]) {
@@ -90,7 +102,7 @@ const FALSE = new Set(['false', 'no', 'off', '0']);
 export function readSettings(
   input: InputReader = (name) => core.getInput(name),
   env: NodeJS.ProcessEnv = process.env,
-  context: Pick<typeof github.context, 'eventName' | 'payload' | 'sha' | 'ref' | 'repo' | 'serverUrl' | 'runId'> = github.context,
+  context: RunnerContext = github.context as unknown as RunnerContext,
 ): Settings {
   const accessKeyId = input('access-key-id').trim();
   const accessKeySecret = input('access-key-secret').trim();
@@ -199,11 +211,11 @@ export function defaultCommentKey(settings: Pick<Settings, 'definitions' | 'defa
 }
 
 function readEvent(
-  context: Pick<typeof github.context, 'eventName' | 'payload' | 'sha' | 'ref' | 'repo' | 'serverUrl' | 'runId'>,
+  context: RunnerContext,
   env: NodeJS.ProcessEnv,
 ): EventInfo {
   const payload = context.payload ?? {};
-  const pr = payload.pull_request as
+  const pr = payload.pull_request as unknown as
     | { number?: number; head?: { sha?: string; repo?: { full_name?: string } }; base?: { repo?: { full_name?: string } } }
     | undefined;
   let owner = '';

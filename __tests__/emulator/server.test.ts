@@ -178,6 +178,19 @@ describe('connector operations through the real runtime', () => {
     expect(expectSuccess((await remove('kafka-orders', namespace)).body)).toEqual(KAFKA_TABLES);
   });
 
+  it('verifies signatures over unusual characters in the query and the path', async () => {
+    const oddUrl = "oss://bucket/dir with space/a+b(1)*!'~ü&x=y.jar";
+    const unknown = await register(oddUrl);
+    expect(unknown.body).toMatchObject({ success: false, errorCode: 'JarNotFound' });
+    expect(unknown.body.errorMessage).toContain(oddUrl);
+
+    // No apostrophe: Node escapes it on the wire after the runtime signed it raw.
+    const oddName = 'conn*(x)!~+ü';
+    const error = await client.callExpectingError('DeleteCustomConnector', { namespace: 'ns*~', workspace, connectorName: oddName });
+    expect([error.statusCode, error.code]).toEqual([404, 'ConnectorNotFound']);
+    expect(error.message).toContain(oddName);
+  });
+
   it('hides a fresh registration from list results until the visibility delay passes', async () => {
     emulator.setVisibilityDelay(400);
     const registered = expectSuccess((await register(KAFKA_V1)).body);
@@ -267,16 +280,24 @@ describe('authentication', () => {
       return recorded;
     }
 
-    function replay(method: string, url: string, headers: IncomingHttpHeaders): Promise<{ status: number; body: Record<string, unknown> }> {
+    /** Sends the captured request again with node:http, optionally altered. */
+    function replay(method: string, url: string, headers: IncomingHttpHeaders, body = ''): Promise<{ status: number; body: Record<string, unknown> }> {
       const { port } = new URL(emulator.url);
+      const sent = { ...headers, 'content-length': String(Buffer.byteLength(body)) };
       return new Promise((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: Number(port), method, path: url, headers }, (res) => {
+        const req = httpRequest({ host: '127.0.0.1', port: Number(port), method, path: url, headers: sent }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          });
         });
         req.on('error', reject);
-        req.end();
+        req.end(body);
       });
     }
 
@@ -306,16 +327,7 @@ describe('authentication', () => {
 
     it('rejects a body the content hash does not cover', async () => {
       const captured = await captureRegister(KAFKA_V1);
-      const { port } = new URL(emulator.url);
-      const result = await new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: Number(port), method: 'POST', path: captured.url, headers: captured.headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
-        });
-        req.on('error', reject);
-        req.end('{"smuggled":true}');
-      });
+      const result = await replay('POST', captured.url, captured.headers, '{"smuggled":true}');
       expect([result.status, result.body.Code]).toEqual([403, 'SignatureDoesNotMatch']);
     });
   });

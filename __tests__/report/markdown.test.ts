@@ -191,12 +191,12 @@ describe('renderComment snapshots', () => {
 describe('renderComment size limit', () => {
   it('drops unchanged connectors first, and says so', () => {
     const items = [item('register', 'new-one')];
-    for (let n = 0; n < 2000; n++) items.push(item('unchanged', `kept-${n}`));
+    for (let n = 0; n < 4000; n++) items.push(item('unchanged', `kept-${n}`));
     const out = comment(makePlan(items));
     expect(out.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(out).toContain('| `+` | new-one |');
     expect(out).not.toContain('<details>');
-    expect(out).toContain('leaves out the list of 2000 unchanged connectors');
+    expect(out).toContain('leaves out the list of 4000 unchanged connectors');
     expect(out).toContain('job summary of [this workflow run](https://github.com/acme/flink/actions/runs/42)');
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planToJson } from '../../src/report/plan-json.js';
 import { WS1_ANALYTICS, WS1_DEFAULT, item, makePlan } from './fixtures.js';
@@ -57,5 +58,22 @@ describe('planToJson', () => {
   it('is the same whatever order the plan lists things in', () => {
     const shuffled = { ...plan, targets: [...plan.targets].reverse().map((t) => ({ ...t, items: [...t.items].reverse() })), warnings: [...plan.warnings].reverse() };
     expect(JSON.stringify(planToJson(shuffled))).toBe(JSON.stringify(json));
+  });
+
+  it('has every field it emits documented in docs/plan-json.md', () => {
+    const doc = readFileSync(new URL('../../docs/plan-json.md', import.meta.url), 'utf8');
+    const keys = new Set<string>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value !== null && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          keys.add(k);
+          walk(v);
+        }
+      }
+    };
+    walk(json);
+    expect(keys.size).toBeGreaterThan(15);
+    for (const key of keys) expect(doc, key).toContain(`| \`${key}\` |`);
   });
 });

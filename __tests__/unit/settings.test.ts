@@ -87,6 +87,8 @@ describe('durations', () => {
     expect(parseDuration('10')).toBeUndefined();
     expect(formatDuration(1234)).toBe('1.2 s');
     expect(formatDuration(125_000)).toBe('2 m 05 s');
+    expect(formatDuration(59_960)).toBe('1 m 00 s');
+    expect(formatDuration(119_700)).toBe('2 m 00 s');
   });
 });
 

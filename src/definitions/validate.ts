@@ -350,8 +350,9 @@ class Collector {
 
   private connector(file: string, doc: ParsedDocument, candidate: Candidate): void {
     const f = candidate.fields;
-    const at = (key: string): Position => {
-      const location = doc.locations.get(key === '' ? candidate.pointer : `${candidate.pointer}/${pointerSegment(key)}`);
+    /** Where a field (or a list item of it) of this connector is. */
+    const at = (...path: Array<string | number>): Position => {
+      const location = doc.locations.get(candidate.pointer + path.map((p) => `/${pointerSegment(p)}`).join(''));
       return location?.key ?? location?.value ?? doc.start;
     };
     const start = doc.locations.get(candidate.pointer)?.value ?? doc.start;
@@ -365,7 +366,7 @@ class Collector {
     const dependencies = Array.isArray(f.dependencies) ? (f.dependencies as string[]) : undefined;
     dependencies?.forEach((dep, i) => {
       if (hasCredentials(dep)) {
-        this.error(file, at(`dependencies/${i}`), `item ${i + 1} of \`dependencies\` ${CREDENTIALS_MESSAGE}`);
+        this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${CREDENTIALS_MESSAGE}`);
         clean = false;
       }
     });

@@ -40,12 +40,21 @@ export function buildPlan(
   const warnings: PlanWarning[] = [];
   const targets: TargetPlan[] = [];
 
+  const declaredByTarget = new Map<string, DesiredConnector[]>();
+  for (const d of desired) {
+    const key = targetKey(d.target);
+    const list = declaredByTarget.get(key);
+    if (list) list.push(d);
+    else declaredByTarget.set(key, [d]);
+  }
+
   for (const target of targetsOf(desired)) {
     const key = targetKey(target);
     const live = observed.get(key) ?? [];
     const liveByName = new Map(live.map((c) => [c.name, c]));
-    const declared = desired.filter((d) => targetKey(d.target) === key);
+    const declared = declaredByTarget.get(key) ?? [];
     const declaredNames = new Set(declared.map((d) => d.name));
+    const undeclaredByType = new Map(live.filter((c) => !declaredNames.has(c.name)).map((c) => [c.type, c]));
     const items: PlanItem[] = [];
 
     for (const d of declared) {
@@ -61,7 +70,7 @@ export function buildPlan(
       }
       if (!current) {
         items.push({ ...base, action: 'register', reason: `not registered in ${key}` });
-        const holder = live.find((c) => c.type === d.type && !declaredNames.has(c.name));
+        const holder = d.type === undefined ? undefined : undeclaredByType.get(d.type);
         if (holder && !options.prune) {
           warnings.push({
             target,

@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDefinitions } from '../../src/definitions/validate.js';
+import { BAD_CASES, INPUT_DEFAULTS } from './bad-cases.js';
+
+const fixtures = fileURLToPath(new URL('../../__fixtures__/definitions/', import.meta.url));
+const fixture = (path: string): { path: string; content: string } => ({
+  path,
+  content: readFileSync(`${fixtures}${path}`, 'utf8'),
+});
+
+describe('loadDefinitions: bad inputs', () => {
+  it('has at least 40 distinct cases', () => {
+    expect(BAD_CASES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(BAD_CASES.map((c) => c.name)).size).toBe(BAD_CASES.length);
+  });
+
+  it.each(BAD_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const files = Object.entries(c.files).map(([path, content]) => ({ path, content }));
+    const { errors } = loadDefinitions(files, c.defaults ?? INPUT_DEFAULTS);
+    const described = errors.map((e) => `${e.location.file}:${e.location.line} ${e.message}`);
+    const hit = errors.find(
+      (e) => e.location.file === c.file && e.location.line === c.line && e.message.includes(c.message),
+    );
+    expect(hit, `expected ${c.file}:${c.line} "${c.message}" among:\n${described.join('\n')}`).toBeDefined();
+    if (c.secret !== undefined) {
+      for (const e of errors) expect(e.message).not.toContain(c.secret);
+    }
+  });
+});
+
+describe('loadDefinitions: the bad fixtures', () => {
+  it('reports every problem of every file at once, and keeps the clean connectors', () => {
+    const files = ['dup-first.yaml', 'dup-second.yaml', 'many-errors.yaml'].map((f) => fixture(`bad/connectors/${f}`));
+    const { connectors, errors } = loadDefinitions(files, {});
+    const where = errors.map((e) => `${e.location.file.replace('bad/connectors/', '')}:${e.location.line}`);
+    expect(where).toEqual([
+      'dup-second.yaml:1', // name kafka again
+      'dup-second.yaml:8', // type kafka again
+      'many-errors.yaml:4', // conectors
+      'many-errors.yaml:6', // name with a space
+      'many-errors.yaml:8', // ftp
+      'many-errors.yaml:9', // missing connector_type
+      'many-errors.yaml:10', // conector_type
+      'many-errors.yaml:15', // source: yes
+      'many-errors.yaml:16', // state: gone
+      'many-errors.yaml:17', // a string entry
+      'many-errors.yaml:18', // kafka declared in dup-first.yaml
+    ]);
+    expect(errors[0]?.message).toContain('first at bad/connectors/dup-first.yaml:4');
+    expect(connectors.map((c) => c.name)).toEqual(['kafka']);
+  });
+});
+
+describe('loadDefinitions: good inputs', () => {
+  it('accepts `state: absent` without connector_type and jar_url', () => {
+    const { connectors, errors } = loadDefinitions(
+      [{ path: 'c.yaml', content: 'connector_name: gone\nstate: absent\n' }],
+      INPUT_DEFAULTS,
+    );
+    expect(errors).toEqual([]);
+    expect(connectors).toEqual([
+      {
+        target: { workspaceId: 'ws-input', namespace: 'ns-input' },
+        name: 'gone',
+        state: 'absent',
+        location: { file: 'c.yaml', line: 1, column: 1 },
+      },
+    ]);
+  });
+
+  it('ignores empty files, empty documents and comment-only files', () => {
+    const { connectors, errors } = loadDefinitions(
+      [
+        { path: 'a.yaml', content: '' },
+        { path: 'b.yaml', content: '# nothing\n' },
+        { path: 'c.yaml', content: '---\n---\n...\n' },
+        { path: 'd.yaml', content: '~\n' },
+      ],
+      INPUT_DEFAULTS,
+    );
+    expect(errors).toEqual([]);
+    expect(connectors).toEqual([]);
+  });
+
+  it('applies connector field > file-level field > input default', () => {
+    const content = [
+      'workspace_id: ws-file',
+      'connectors:',
+      '  - connector_name: a',
+      '    connector_type: a',
+      '    jar_url: oss://b/a.jar',
+      '  - connector_name: b',
+      '    connector_type: b',
+      '    jar_url: oss://b/b.jar',
+      '    workspace_id: ws-own',
+      '    namespace_name: ns-own',
+      '',
+    ].join('\n');
+    const { connectors, errors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(errors).toEqual([]);
+    expect(connectors.map((c) => [c.name, c.target.workspaceId, c.target.namespace])).toEqual([
+      ['a', 'ws-file', 'ns-input'],
+      ['b', 'ws-own', 'ns-own'],
+    ]);
+  });
+
+  it('allows the same type in different namespaces, and a type freed by `state: absent`', () => {
+    const content = [
+      'connectors:',
+      '  - {connector_name: a, connector_type: kafka, jar_url: "oss://b/a.jar", namespace_name: one}',
+      '  - {connector_name: b, connector_type: kafka, jar_url: "oss://b/b.jar", namespace_name: two}',
+      '  - {connector_name: c, connector_type: kafka, state: absent, namespace_name: one}',
+      '',
+    ].join('\n');
+    const { connectors, errors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(errors).toEqual([]);
+    expect(connectors.map((c) => c.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps dates, `yes` and numbers-looking text as written when quoted or in a string field', () => {
+    const content = 'connector_name: "0123"\nconnector_type: t\njar_url: oss://b/t.jar\ndescription: 2024-01-01\nsupported_formats: ["yes", "1.0"]\n';
+    const { connectors, errors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(errors).toEqual([]);
+    expect(connectors[0]).toMatchObject({ name: '0123', description: '2024-01-01', supportedFormats: ['yes', '1.0'] });
+  });
+
+  it('shares values through a small alias', () => {
+    const content = [
+      'connectors:',
+      '  - connector_name: a',
+      '    connector_type: a',
+      '    jar_url: oss://b/a.jar',
+      '    supported_formats: &formats [json, csv]',
+      '  - connector_name: b',
+      '    connector_type: b',
+      '    jar_url: oss://b/b.jar',
+      '    supported_formats: *formats',
+      '',
+    ].join('\n');
+    const { connectors, errors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(errors).toEqual([]);
+    expect(connectors[1]?.supportedFormats).toEqual(['json', 'csv']);
+  });
+
+  it('reads the good fixtures of both forms', () => {
+    const files = ['connectors/defaults.yaml', 'connectors/empty.yaml', 'connectors/kafka.yaml', 'connectors/team-b/warehouse.yml'].map(
+      (f) => fixture(`good/${f}`),
+    );
+    const { connectors, errors } = loadDefinitions(files, { workspaceId: 'ws-default', namespace: 'default' });
+    expect(errors).toEqual([]);
+    const def = { workspaceId: 'ws-default', namespace: 'default' };
+    expect(connectors).toEqual([
+      {
+        target: def,
+        name: 'hbase',
+        type: 'hbase-2.2',
+        jarUrl: 'oss://flink-connectors/hbase-2.2.jar',
+        lookup: true,
+        state: 'present',
+        location: { file: 'good/connectors/defaults.yaml', line: 3, column: 1 },
+      },
+      {
+        target: def,
+        name: 'redis',
+        type: 'redis',
+        jarUrl: 'oss://flink-connectors/redis.jar',
+        description: 'Redis, quoted: with a colon',
+        state: 'present',
+        location: { file: 'good/connectors/defaults.yaml', line: 11, column: 5 },
+      },
+      {
+        target: def,
+        name: 'old-es',
+        type: 'elasticsearch6',
+        state: 'absent',
+        location: { file: 'good/connectors/defaults.yaml', line: 15, column: 5 },
+      },
+      {
+        target: { workspaceId: 'ws-prod-01', namespace: 'analytics' },
+        name: 'kafka-avro',
+        type: 'kafka-avro',
+        jarUrl: 'oss://flink-connectors/kafka-avro-1.2.0.jar',
+        description: 'Kafka with the Avro schema registry',
+        source: true,
+        sink: true,
+        lookup: false,
+        supportedFormats: ['avro', 'avro-confluent'],
+        dependencies: ['oss://flink-connectors/avro-1.11.jar'],
+        state: 'present',
+        location: { file: 'good/connectors/kafka.yaml', line: 3, column: 1 },
+      },
+      {
+        target: { workspaceId: 'ws-prod-01', namespace: 'warehouse' },
+        name: 'mysql-sink',
+        type: 'mysql-sink',
+        jarUrl: 'https://artifacts.example.com/mysql-sink-3.0.jar',
+        sink: true,
+        supportedFormats: ['json', 'csv'],
+        state: 'present',
+        location: { file: 'good/connectors/team-b/warehouse.yml', line: 6, column: 5 },
+      },
+      {
+        target: { workspaceId: 'ws-prod-01', namespace: 'reporting' },
+        name: 'clickhouse',
+        type: 'clickhouse',
+        jarUrl: 'http://artifacts.example.internal/clickhouse-0.9.jar',
+        description: '2024-01-01',
+        state: 'present',
+        location: { file: 'good/connectors/team-b/warehouse.yml', line: 13, column: 5 },
+      },
+      {
+        target: { workspaceId: 'ws-prod-01', namespace: 'warehouse' },
+        name: 'legacy-redis',
+        state: 'absent',
+        location: { file: 'good/connectors/team-b/warehouse.yml', line: 19, column: 5 },
+      },
+    ]);
+  });
+});
