@@ -45,6 +45,8 @@ export interface DesiredConnector {
   readonly supportedFormats?: readonly string[];
   readonly dependencies?: readonly string[];
   readonly state: 'present' | 'absent';
+  /** `adopt: replace`: re-register a live connector missing from the record instead of adopting it. */
+  readonly adopt?: 'replace';
   /** Where the connector's mapping starts in its file. */
   readonly location: SourceLocation;
 }
@@ -93,13 +95,27 @@ export interface TableMeta {
  * - register: declared, not live
  * - replace: declared and live, but live contradicts the declaration (delete, then register)
  * - delete: `state: absent` (or pruned) and live
+ * - adopt: declared and live as declared, but not in the record yet: recorded without re-registering
+ * - update: only the record changes (e.g. the description); no API call
  * - unchanged: declared and live as declared (or `state: absent` and already gone)
  * - unmanaged: live, declared nowhere; left alone unless `prune: true`
  */
-export type PlanAction = 'register' | 'replace' | 'delete' | 'unchanged' | 'unmanaged';
+export type PlanAction = 'register' | 'replace' | 'delete' | 'adopt' | 'update' | 'unchanged' | 'unmanaged';
 
 /** The actions that change the workspace. */
-export type ChangeAction = Extract<PlanAction, 'register' | 'replace' | 'delete'>;
+export type WorkspaceAction = Extract<PlanAction, 'register' | 'replace' | 'delete'>;
+
+/** Everything a reviewer approves: workspace changes and record-only changes. */
+export type ChangeAction = Extract<PlanAction, 'register' | 'replace' | 'delete' | 'adopt' | 'update'>;
+
+/** What the record of applied connectors holds for one connector. */
+export interface RecordedConnector {
+  readonly jarUrl: string;
+  readonly type: string;
+  readonly description?: string;
+  /** The commit whose definitions it was applied from. */
+  readonly commit: string;
+}
 
 export interface PlanItem {
   readonly action: PlanAction;
@@ -116,6 +132,8 @@ export interface PlanItem {
   readonly differences?: readonly string[];
   readonly desired?: DesiredConnector;
   readonly live?: LiveConnector;
+  /** What the record says was applied (when the record is in use and has it). */
+  readonly recorded?: RecordedConnector;
 }
 
 /** A note for reviewers that is not a change (drift, unmanaged connectors, unchecked expectations). */
@@ -136,6 +154,9 @@ export interface PlanCounts {
   readonly register: number;
   readonly replace: number;
   readonly delete: number;
+  /** Record-only changes: not in the `Plan:` line, which counts workspace changes. */
+  readonly adopt?: number;
+  readonly update?: number;
 }
 
 export interface Plan {
@@ -156,6 +177,8 @@ export interface ApplyOutcome {
   readonly message?: string;
   /** For deletes: the tables that were built on the connector. */
   readonly tables?: readonly TableMeta[];
+  /** For a failed replace: the recorded JAR was registered again. */
+  readonly rolledBack?: boolean;
 }
 
 export interface ApplyResult {

@@ -136,6 +136,11 @@ export const BAD_CASES: readonly BadCase[] = [
     secret: 'topsecret-dep',
   },
 
+  {
+    ...one('dependencies: repeated URL with credentials', {}, 6, 'item 2 of `dependencies` repeats item 1; list each value once', 'dependencies:\n  - https://u:dup-secret@h/x.jar\n  - https://u:dup-secret@h/x.jar\n'),
+    secret: 'dup-secret',
+  },
+
   // Checks across connectors and files.
   {
     name: 'same connector in two files',

@@ -108,3 +108,15 @@ describe('pointerSegment', () => {
     expect(pointerSegment(3)).toBe('3');
   });
 });
+
+describe('parseDocuments: where scalars start', () => {
+  it('points at the opening quote and at a block header', () => {
+    const { documents } = parseDocuments("q: 'a'\nd: \"b\"\nk: |  # text\n  text\n  more\nf: >-\n  x\n");
+    const at = (p: string): unknown => documents[0]?.locations.get(p)?.value;
+    expect(at('/q')).toEqual({ line: 1, column: 4 });
+    expect(at('/d')).toEqual({ line: 2, column: 4 });
+    expect(at('/k')).toEqual({ line: 3, column: 4 });
+    expect(at('/f')).toEqual({ line: 6, column: 4 });
+    expect(documents[0]?.value).toEqual({ q: 'a', d: 'b', k: 'text\nmore\n', f: 'x' });
+  });
+});

@@ -7,7 +7,8 @@ import * as $dara from '@darabonba/typescript';
 
 // CommonJS with `exports.default = Client`: test runners hand over the class,
 // plain Node ESM the whole module object.
-const OpenApiClient: typeof OpenApiMod = (OpenApiMod as unknown as { default?: typeof OpenApiMod }).default ?? OpenApiMod;
+type ClientClass = typeof OpenApiMod.default;
+const OpenApiClient: ClientClass = (OpenApiMod as unknown as { default?: ClientClass }).default ?? (OpenApiMod as unknown as ClientClass);
 
 export type Action = 'ListCustomConnectors' | 'RegisterCustomConnector' | 'DeleteCustomConnector';
 
@@ -65,7 +66,7 @@ const METHODS: Record<Action, string> = {
 };
 
 export class RuntimeClient {
-  private readonly client: OpenApiMod;
+  private readonly client: InstanceType<ClientClass>;
 
   constructor(endpoint: string, credentials: Credentials) {
     this.client = new OpenApiClient(

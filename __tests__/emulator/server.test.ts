@@ -325,6 +325,16 @@ describe('authentication', () => {
       expect([status, body.Code]).toEqual([403, 'SignatureDoesNotMatch']);
     });
 
+    it('rejects an x-acs-* header left out of the signature, and a changed signed header', async () => {
+      const captured = await captureRegister(KAFKA_V1);
+      const extra = await replay(captured.method, captured.url, { ...captured.headers, 'x-acs-extra': '1' });
+      expect([extra.status, extra.body.Code]).toEqual([403, 'SignatureDoesNotMatch']);
+      expect(String(extra.body.Message)).toContain('x-acs-extra');
+      const changed = await replay(captured.method, captured.url, { ...captured.headers, 'x-acs-date': '2020-01-01T00:00:00Z' });
+      expect([changed.status, changed.body.Code]).toEqual([403, 'SignatureDoesNotMatch']);
+      expect(JSON.stringify(changed.body)).not.toContain(String(captured.headers.authorization).split('Signature=')[1]);
+    });
+
     it('rejects a body the content hash does not cover', async () => {
       const captured = await captureRegister(KAFKA_V1);
       const result = await replay('POST', captured.url, captured.headers, '{"smuggled":true}');

@@ -16,6 +16,8 @@ export function item(action: PlanAction, name: string, extra: Partial<PlanItem> 
     register: `not registered in ${target.workspaceId}/${target.namespace}`,
     replace: 'the live connector contradicts the definition',
     delete: 'state: absent in connectors/kafka.yaml',
+    adopt: 'live but not in the record; adopted without re-registering',
+    update: 'description changed (record only)',
     unchanged: 'matches the definition',
     unmanaged: 'declared in no definition; left alone',
   };
@@ -30,7 +32,7 @@ export function item(action: PlanAction, name: string, extra: Partial<PlanItem> 
   };
 }
 
-const ORDER: Record<PlanAction, number> = { register: 0, replace: 1, delete: 2, unchanged: 3, unmanaged: 4 };
+const ORDER: Record<PlanAction, number> = { register: 0, replace: 1, delete: 2, adopt: 3, update: 4, unchanged: 5, unmanaged: 6 };
 
 /** A plan with items grouped by target and sorted like the planner sorts them, counts computed. */
 export function makePlan(items: readonly PlanItem[], warnings: readonly PlanWarning[] = [], extraTargets: readonly Target[] = []): Plan {

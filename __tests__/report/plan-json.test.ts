@@ -26,7 +26,7 @@ describe('planToJson', () => {
 
   it('has a version, the counts and hasChanges', () => {
     expect(json.version).toBe(1);
-    expect(json.summary).toEqual({ register: 1, replace: 1, delete: 1, unchanged: 2, unmanaged: 1 });
+    expect(json.summary).toEqual({ register: 1, replace: 1, delete: 1, adopt: 0, update: 0, unchanged: 2, unmanaged: 1 });
     expect(json.hasChanges).toBe(true);
     expect(planToJson(makePlan([item('unchanged', 'a')])).hasChanges).toBe(false);
   });

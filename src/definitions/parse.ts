@@ -193,11 +193,25 @@ class DocumentBuilder {
         this.issue(event.tagStart, `\`${text}\` is not a valid \`!!${tag}\` value`);
       } else value = resolved;
     }
-    const offset = firstOffset(event.tagStart, event.anchorStart, event.valueStart) ?? this.keyOrParentOffset();
+    const offset = firstOffset(event.tagStart, event.anchorStart, this.scalarStart(event)) ?? this.keyOrParentOffset();
     const tree: ScalarTree = { kind: 'scalar', value, text, offset, size: 1 };
     const anchor = this.slice(event.anchorStart, event.anchorEnd);
     if (anchor !== '') this.anchors.set(anchor, tree);
     this.add(tree, offset);
+  }
+
+  /** Where a scalar is written: its opening quote, or its `|`/`>` header, not its content. */
+  private scalarStart(event: ScalarEvent): number {
+    if (event.valueStart < 0) return -1;
+    if (event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED) return event.valueStart - 1;
+    if (event.style === SCALAR_STYLE.LITERAL_BLOCK || event.style === SCALAR_STYLE.FOLDED_BLOCK) {
+      // Block content starts on the line after its header.
+      const headerEnd = Math.max(0, event.valueStart - 1);
+      const headerStart = this.source.lastIndexOf('\n', headerEnd - 1) + 1;
+      const header = /[|>][-+0-9]*[ \t]*(#.*)?\r?$/.exec(this.source.slice(headerStart, headerEnd));
+      return header === null ? event.valueStart : headerStart + header.index;
+    }
+    return event.valueStart;
   }
 
   alias(event: AliasEvent): void {

@@ -243,10 +243,9 @@ function explain(error: ErrorObject, doc: ParsedDocument, fileForm: boolean): Lo
       const later = Math.max(Number(params.i), Number(params.j));
       const earlier = Math.min(Number(params.i), Number(params.j));
       const item = `${pointer}/${later}`;
-      return located(
-        `${fieldLabel(item)} repeats item ${earlier + 1} (${show(valueAt(doc.value, item))}); list each value once`,
-        item,
-      );
+      // Dependency URLs may carry credentials: never echo them.
+      const echo = lastSegment(pointer) === 'dependencies' ? '' : ` (${show(valueAt(doc.value, item))})`;
+      return located(`${fieldLabel(item)} repeats item ${earlier + 1}${echo}; list each value once`, item);
     }
     default:
       return located(`${fieldLabel(pointer)} ${error.message ?? 'is invalid'}`);

@@ -17,7 +17,7 @@ export interface PlanOptions {
   readonly prune: boolean;
 }
 
-const ORDER: Record<PlanAction, number> = { delete: 0, replace: 1, register: 2, unchanged: 3, unmanaged: 4 };
+const ORDER: Record<PlanAction, number> = { delete: 0, replace: 1, register: 2, adopt: 3, update: 4, unchanged: 5, unmanaged: 6 };
 
 const where = (d: DesiredConnector): string => `${d.location.file}:${d.location.line}`;
 

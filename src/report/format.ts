@@ -6,6 +6,8 @@ export const SYMBOLS: Readonly<Record<PlanAction, string>> = {
   register: '+',
   replace: '-/+',
   delete: '-',
+  adopt: '<=',
+  update: '~',
   unchanged: '=',
   unmanaged: '?',
 };
@@ -14,9 +16,11 @@ export const PAST_TENSE: Readonly<Record<ChangeAction, string>> = {
   register: 'registered',
   replace: 'replaced',
   delete: 'deleted',
+  adopt: 'adopted',
+  update: 'updated the record of',
 };
 
-const CHANGE_ACTIONS: ReadonlySet<PlanAction> = new Set<PlanAction>(['register', 'replace', 'delete']);
+const CHANGE_ACTIONS: ReadonlySet<PlanAction> = new Set<PlanAction>(['register', 'replace', 'delete', 'adopt', 'update']);
 
 export function isChange(item: PlanItem): item is PlanItem & { readonly action: ChangeAction } {
   return CHANGE_ACTIONS.has(item.action);
@@ -31,6 +35,14 @@ export function plural(count: number, word: string): string {
 export function planLine(counts: PlanCounts): string {
   if (counts.register === 0 && counts.replace === 0 && counts.delete === 0) return 'No changes.';
   return `Plan: ${counts.register} to register, ${counts.replace} to replace, ${counts.delete} to delete.`;
+}
+
+/** `Record: N to adopt, N to update.` for record-only changes, or undefined when there are none. */
+export function recordLine(counts: PlanCounts): string | undefined {
+  const adopt = counts.adopt ?? 0;
+  const update = counts.update ?? 0;
+  if (adopt === 0 && update === 0) return undefined;
+  return `Record: ${adopt} to adopt, ${update} to update.`;
 }
 
 export interface ApplyCounts {

@@ -41,6 +41,8 @@ export interface PlanJson {
     readonly register: number;
     readonly replace: number;
     readonly delete: number;
+    readonly adopt: number;
+    readonly update: number;
     readonly unchanged: number;
     readonly unmanaged: number;
   };
@@ -54,7 +56,7 @@ function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const ACTION_ORDER: Readonly<Record<ChangeAction, number>> = { register: 0, replace: 1, delete: 2 };
+const ACTION_ORDER: Readonly<Record<ChangeAction, number>> = { register: 0, replace: 1, delete: 2, adopt: 3, update: 4 };
 
 function toChange(item: PlanItem & { readonly action: ChangeAction }): PlanJsonChange {
   return {
@@ -105,6 +107,8 @@ export function planToJson(plan: Plan): PlanJson {
     register: count('register'),
     replace: count('replace'),
     delete: count('delete'),
+    adopt: count('adopt'),
+    update: count('update'),
     unchanged: targets.reduce((n, t) => n + t.unchanged.length, 0),
     unmanaged: targets.reduce((n, t) => n + t.unmanaged.length, 0),
   };
