@@ -219,3 +219,32 @@ describe('loadDefinitions: good inputs', () => {
     ]);
   });
 });
+
+describe('loadDefinitions: one message per problem', () => {
+  it('reports a wrong dependency item once', () => {
+    const content = 'connector_name: a\nconnector_type: a\njar_url: oss://b/a.jar\ndependencies: [oss://b/x.jar, 7]\n';
+    const { errors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(errors).toEqual([
+      {
+        message: 'item 2 of `dependencies` must be a string, found a number (`7`); put the value in quotes to make it a string',
+        location: { file: 'c.yaml', line: 4, column: 31 },
+      },
+    ]);
+  });
+
+  it('reports a jar_url of the wrong type once, without claiming credentials', () => {
+    const content = 'connector_name: a\nconnector_type: a\njar_url: 42\n';
+    const { errors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(errors.map((e) => e.message)).toEqual(['`jar_url` must be a string, found a number']);
+  });
+
+  it('reports missing fields in one message on the mapping line', () => {
+    const { errors } = loadDefinitions([{ path: 'c.yaml', content: '\n\nconnector_name: a\n' }], INPUT_DEFAULTS);
+    expect(errors).toEqual([
+      {
+        message: 'connector `a`: missing required fields `connector_type` and `jar_url` (required unless `state: absent`)',
+        location: { file: 'c.yaml', line: 3, column: 1 },
+      },
+    ]);
+  });
+});

@@ -33,7 +33,7 @@ const observed = (entries: Array<[Target, LiveConnector[]]>) => new Map(entries.
 describe('buildPlan', () => {
   it('registers what is declared but not live, and leaves matching connectors unchanged', () => {
     const plan = buildPlan([desired('a'), desired('b', { source: true, supportedFormats: ['json'] })], observed([[ws, [live('b')]]]), { prune: false });
-    expect(plan.counts).toEqual({ register: 1, replace: 0, delete: 0 });
+    expect(plan.counts).toMatchObject({ register: 1, replace: 0, delete: 0 });
     const [t] = plan.targets;
     expect(t?.items.map((i) => [i.action, i.name])).toEqual([
       ['register', 'a'],
@@ -55,7 +55,7 @@ describe('buildPlan', () => {
       observed([[ws, [live('t'), live('s'), live('f'), live('d'), live('ok')]]]),
       { prune: false },
     );
-    expect(plan.counts).toEqual({ register: 0, replace: 4, delete: 0 });
+    expect(plan.counts).toMatchObject({ register: 0, replace: 4, delete: 0 });
     const byName = new Map(plan.targets[0]?.items.map((i) => [i.name, i]));
     expect(byName.get('t')?.differences).toEqual(['type: live t, declared other']);
     expect(byName.get('s')?.differences).toEqual(['sink: live false, declared true']);
@@ -77,7 +77,7 @@ describe('buildPlan', () => {
       observed([[ws, [live('here')]]]),
       { prune: false },
     );
-    expect(plan.counts).toEqual({ register: 0, replace: 0, delete: 1 });
+    expect(plan.counts).toMatchObject({ register: 0, replace: 0, delete: 1 });
     expect(plan.targets[0]?.items.find((i) => i.name === 'here')?.reason).toBe('state: absent in connectors/a.yaml:3');
     expect(plan.targets[0]?.items.find((i) => i.name === 'gone')?.action).toBe('unchanged');
   });
@@ -106,11 +106,81 @@ describe('buildPlan', () => {
     });
     expect(plan.targets.map((t) => targetKey(t.target))).toEqual(['ws-1/analytics', 'ws-1/default']);
     expect(targetsOf([desired('x'), desired('y', { target: other }), desired('z')])).toHaveLength(2);
-    expect(plan.counts).toEqual({ register: 2, replace: 0, delete: 0 });
+    expect(plan.counts).toMatchObject({ register: 2, replace: 0, delete: 0 });
   });
 
   it('says No changes when everything matches', () => {
     const plan = buildPlan([desired('a')], observed([[ws, [live('a')]]]), { prune: false });
     expect(hasChanges(plan)).toBe(false);
+  });
+});
+
+describe('buildPlan with the record of applied connectors', () => {
+  const record = (connectors: Record<string, { jarUrl: string; type: string; description?: string }>, target: Target = ws) =>
+    new Map([
+      [
+        targetKey(target),
+        {
+          version: 1 as const,
+          workspaceId: target.workspaceId,
+          namespace: target.namespace,
+          connectors: Object.fromEntries(Object.entries(connectors).map(([n, c]) => [n, { ...c, commit: 'c0' }])),
+        },
+      ],
+    ]);
+
+  it('replaces a connector whose declared JAR differs from the recorded one', () => {
+    const plan = buildPlan([desired('a', { jarUrl: 'oss://bucket/a-2.jar' })], observed([[ws, [live('a')]]]), {
+      prune: false,
+      records: record({ a: { jarUrl: 'oss://bucket/a-1.jar', type: 'a' } }),
+    });
+    const item = plan.targets[0]?.items[0];
+    expect(item?.action).toBe('replace');
+    expect(item?.differences).toEqual(['jar_url: recorded oss://bucket/a-1.jar, declared oss://bucket/a-2.jar']);
+    expect(item?.recorded?.jarUrl).toBe('oss://bucket/a-1.jar');
+  });
+
+  it('turns a description-only change into a record-only update, outside the Plan: counts', () => {
+    const plan = buildPlan([desired('a', { description: 'new words' })], observed([[ws, [live('a')]]]), {
+      prune: false,
+      records: record({ a: { jarUrl: 'oss://bucket/a.jar', type: 'a', description: 'old words' } }),
+    });
+    expect(plan.targets[0]?.items[0]?.action).toBe('update');
+    expect(plan.counts).toEqual({ register: 0, replace: 0, delete: 0, adopt: 0, update: 1 });
+    expect(hasChanges(plan)).toBe(false);
+  });
+
+  it('adopts a live connector missing from the record, or replaces it with adopt: replace', () => {
+    const adopted = buildPlan([desired('a')], observed([[ws, [live('a')]]]), { prune: false, records: new Map() });
+    expect(adopted.targets[0]?.items[0]?.action).toBe('adopt');
+    expect(adopted.warnings.some((w) => w.message.includes('could not be verified'))).toBe(true);
+    const forced = buildPlan([desired('a', { adopt: 'replace' })], observed([[ws, [live('a')]]]), { prune: false, records: new Map() });
+    expect(forced.targets[0]?.items[0]?.action).toBe('replace');
+  });
+
+  it('deletes what the record holds but no definition declares any more, and leaves the never-recorded alone', () => {
+    const plan = buildPlan([desired('kept')], observed([[ws, [live('kept'), live('removed'), live('stranger')]]]), {
+      prune: false,
+      records: record({ kept: { jarUrl: 'oss://bucket/kept.jar', type: 'kept' }, removed: { jarUrl: 'oss://bucket/removed.jar', type: 'removed' } }),
+    });
+    const byName = new Map(plan.targets[0]?.items.map((i) => [i.name, i.action]));
+    expect(byName.get('removed')).toBe('delete');
+    expect(byName.get('stranger')).toBe('unmanaged');
+    expect(byName.get('kept')).toBe('unchanged');
+  });
+
+  it('plans a target whose definitions are all gone when the record still holds connectors there', () => {
+    const plan = buildPlan([desired('x')], observed([[ws, [live('x')]], [other, [live('old')]]]), {
+      prune: false,
+      records: new Map([...record({ x: { jarUrl: 'oss://bucket/x.jar', type: 'x' } }), ...record({ old: { jarUrl: 'oss://b/old.jar', type: 'old' } }, other)]),
+    });
+    expect(plan.targets.map((t) => targetKey(t.target))).toEqual(['ws-1/analytics', 'ws-1/default']);
+    expect(plan.counts.delete).toBe(1);
+  });
+
+  it('registers again a recorded connector that disappeared, with a drift warning', () => {
+    const plan = buildPlan([desired('a')], observed([[ws, []]]), { prune: false, records: record({ a: { jarUrl: 'oss://bucket/a.jar', type: 'a' } }) });
+    expect(plan.targets[0]?.items[0]?.action).toBe('register');
+    expect(plan.targets[0]?.items[0]?.reason).toContain('drift');
   });
 });

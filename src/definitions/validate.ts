@@ -464,5 +464,14 @@ export function loadDefinitions(
     for (const doc of parsed.documents) collector.document(file.path, doc);
   }
   const connectors = collector.crossCheck();
-  return { connectors, errors: [...collector.errors].sort(compareErrors) };
+  // One value can fail the same check through two schema paths (a shared
+  // definition and a field's own rule): report each message once per place.
+  const seen = new Set<string>();
+  const errors = collector.errors.filter((e) => {
+    const key = `${e.location.file}:${e.location.line}:${e.location.column ?? 0}:${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { connectors, errors: errors.sort(compareErrors) };
 }

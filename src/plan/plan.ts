@@ -5,31 +5,77 @@ import {
   type PlanAction,
   type PlanItem,
   type PlanWarning,
+  type RecordedConnector,
   type Target,
   type TargetPlan,
   compareTargets,
   targetKey,
 } from '../model.js';
+import type { TargetRecord } from '../record/record.js';
 import { contradictions } from './compare.js';
 
 export interface PlanOptions {
-  /** Delete live connectors that no definition declares. */
+  /** Delete live connectors that no definition declares (and the record does not hold). */
   readonly prune: boolean;
+  /**
+   * The record of applied connectors per target (keyed by `targetKey`; a missing entry is an empty
+   * record). Undefined when the record is not in use: then nothing is adopted or tracked by JAR.
+   */
+  readonly records?: ReadonlyMap<string, TargetRecord | undefined>;
 }
 
 const ORDER: Record<PlanAction, number> = { delete: 0, replace: 1, register: 2, adopt: 3, update: 4, unchanged: 5, unmanaged: 6 };
 
 const where = (d: DesiredConnector): string => `${d.location.file}:${d.location.line}`;
 
-/** The targets the definitions name, each once, in report order. */
-export function targetsOf(desired: readonly DesiredConnector[]): Target[] {
+/** The targets the definitions name and those the record holds connectors in, each once, in report order. */
+export function targetsOf(desired: readonly DesiredConnector[], records?: ReadonlyMap<string, TargetRecord | undefined>): Target[] {
   const byKey = new Map<string, Target>();
   for (const d of desired) byKey.set(targetKey(d.target), d.target);
+  for (const record of records?.values() ?? []) {
+    if (record && Object.keys(record.connectors).length > 0) {
+      const target = { workspaceId: record.workspaceId, namespace: record.namespace };
+      byKey.set(targetKey(target), target);
+    }
+  }
   return [...byKey.values()].sort(compareTargets);
 }
 
+function planDeclared(
+  d: DesiredConnector,
+  current: LiveConnector | undefined,
+  recorded: RecordedConnector | undefined,
+  recordInUse: boolean,
+): Omit<PlanItem, 'target' | 'name'> & { action: PlanAction } {
+  const key = targetKey(d.target);
+  const base = { type: d.type ?? current?.type, jarUrl: d.jarUrl, description: d.description, desired: d, live: current, recorded };
+  if (d.state === 'absent') {
+    return current
+      ? { ...base, action: 'delete', reason: `state: absent in ${where(d)}` }
+      : { ...base, action: 'unchanged', reason: 'state: absent and not registered' };
+  }
+  if (!current) {
+    return { ...base, action: 'register', reason: recorded ? `recorded as applied, but no longer registered in ${key} (drift)` : `not registered in ${key}` };
+  }
+  const differences = contradictions(d, current);
+  if (differences.length > 0) return { ...base, action: 'replace', reason: 'the live connector contradicts the definition', differences };
+  if (!recordInUse) return { ...base, action: 'unchanged', reason: 'matches the definition' };
+  if (!recorded) {
+    return d.adopt === 'replace'
+      ? { ...base, action: 'replace', reason: 'not in the record; adopt: replace asks to register it again', differences: [] }
+      : { ...base, action: 'adopt', reason: 'registered outside this action; adopted into the record without re-registering (its JAR could not be verified)' };
+  }
+  if (recorded.jarUrl !== d.jarUrl) {
+    return { ...base, action: 'replace', reason: 'the JAR changed', differences: [`jar_url: recorded ${recorded.jarUrl}, declared ${d.jarUrl ?? ''}`] };
+  }
+  if ((recorded.description ?? '') !== (d.description ?? '')) {
+    return { ...base, action: 'update', reason: 'only the description changed (record only, no API call)' };
+  }
+  return { ...base, action: 'unchanged', reason: 'matches the definition and the record' };
+}
+
 /**
- * Desired × observed → Plan. Pure: the same inputs always give the same plan.
+ * Desired × observed (× recorded) → Plan. Pure: the same inputs always give the same plan.
  * `observed` holds one list result per target (keyed by `targetKey`).
  */
 export function buildPlan(
@@ -39,6 +85,7 @@ export function buildPlan(
 ): Plan {
   const warnings: PlanWarning[] = [];
   const targets: TargetPlan[] = [];
+  const recordInUse = options.records !== undefined;
 
   const declaredByTarget = new Map<string, DesiredConnector[]>();
   for (const d of desired) {
@@ -48,10 +95,11 @@ export function buildPlan(
     else declaredByTarget.set(key, [d]);
   }
 
-  for (const target of targetsOf(desired)) {
+  for (const target of targetsOf(desired, options.records)) {
     const key = targetKey(target);
     const live = observed.get(key) ?? [];
     const liveByName = new Map(live.map((c) => [c.name, c]));
+    const recorded = options.records?.get(key)?.connectors ?? {};
     const declared = declaredByTarget.get(key) ?? [];
     const declaredNames = new Set(declared.map((d) => d.name));
     const undeclaredByType = new Map(live.filter((c) => !declaredNames.has(c.name)).map((c) => [c.type, c]));
@@ -59,19 +107,18 @@ export function buildPlan(
 
     for (const d of declared) {
       const current = liveByName.get(d.name);
-      const base = { target, name: d.name, type: d.type ?? current?.type, jarUrl: d.jarUrl, description: d.description, desired: d, live: current };
-      if (d.state === 'absent') {
-        items.push(
-          current
-            ? { ...base, action: 'delete', reason: `state: absent in ${where(d)}` }
-            : { ...base, action: 'unchanged', reason: 'state: absent and not registered' },
-        );
-        continue;
+      const planned = planDeclared(d, current, recorded[d.name], recordInUse);
+      items.push({ target, name: d.name, ...planned });
+      if (planned.action === 'adopt') {
+        warnings.push({ target, name: d.name, location: d.location, message: `${d.name} in ${key} is adopted as it is: the API does not say which JAR it came from, so ${d.jarUrl ?? 'the declared JAR'} could not be verified.` });
       }
-      if (!current) {
-        items.push({ ...base, action: 'register', reason: `not registered in ${key}` });
+      if (planned.action === 'register' && planned.recorded) {
+        warnings.push({ target, name: d.name, location: d.location, message: `${d.name} was applied to ${key} before but is no longer registered there (changed outside this action?).` });
+      }
+      if (planned.action === 'register' && !current) {
         const holder = d.type === undefined ? undefined : undeclaredByType.get(d.type);
-        if (holder && !options.prune) {
+        const holderGoes = holder && (options.prune || recorded[holder.name] !== undefined);
+        if (holder && !holderGoes) {
           warnings.push({
             target,
             name: d.name,
@@ -79,20 +126,14 @@ export function buildPlan(
             message: `Type ${d.type} is already registered in ${key} as connector ${holder.name}, which no definition declares; registering ${d.name} will fail until it is deleted (declare it with state: absent, or use prune: true).`,
           });
         }
-        continue;
       }
-      const differences = contradictions(d, current);
-      items.push(
-        differences.length > 0
-          ? { ...base, action: 'replace', reason: 'the live connector contradicts the definition', differences }
-          : { ...base, action: 'unchanged', reason: 'matches the definition' },
-      );
     }
 
     for (const c of live) {
       if (declaredNames.has(c.name)) continue;
-      const base = { target, name: c.name, type: c.type, live: c };
-      if (options.prune) items.push({ ...base, action: 'delete', reason: 'declared in no definition (prune: true)' });
+      const base = { target, name: c.name, type: c.type, live: c, recorded: recorded[c.name] };
+      if (recorded[c.name]) items.push({ ...base, action: 'delete', reason: 'applied by this action before, but no longer declared in any definition (file removed, or the connector moved)' });
+      else if (options.prune) items.push({ ...base, action: 'delete', reason: 'declared in no definition (prune: true)' });
       else items.push({ ...base, action: 'unmanaged', reason: 'declared in no definition; left alone' });
     }
 
@@ -108,10 +149,21 @@ export function buildPlan(
     }
   }
 
-  const count = (action: PlanAction): number => targets.reduce((n, t) => n + t.items.filter((i) => i.action === action).length, 0);
-  return { targets, counts: { register: count('register'), replace: count('replace'), delete: count('delete') }, warnings };
+  const counts: Record<PlanAction, number> = { register: 0, replace: 0, delete: 0, adopt: 0, update: 0, unchanged: 0, unmanaged: 0 };
+  for (const t of targets) for (const i of t.items) counts[i.action]++;
+  return {
+    targets,
+    counts: { register: counts.register, replace: counts.replace, delete: counts.delete, adopt: counts.adopt, update: counts.update },
+    warnings,
+  };
 }
 
+/** Whether applying the plan changes the workspace (record-only changes aside). */
 export function hasChanges(plan: Plan): boolean {
   return plan.counts.register + plan.counts.replace + plan.counts.delete > 0;
+}
+
+/** Whether applying the plan changes the workspace or the record. */
+export function hasAnyChange(plan: Plan): boolean {
+  return hasChanges(plan) || (plan.counts.adopt ?? 0) + (plan.counts.update ?? 0) > 0;
 }

@@ -9,7 +9,7 @@ import { targetKey } from '../model.js';
 import type { ApplyOutcome, ApplyResult, Plan, PlanItem, PlanWarning, TargetPlan } from '../model.js';
 import { formatDuration } from '../duration.js';
 import { escapeMarkdown as esc, sanitizeMarkerKey } from './escape.js';
-import { SYMBOLS, applyLine, isChange, planLine, plural } from './format.js';
+import { SYMBOLS, applyLine, isChange, planLine, plural, recordLine } from './format.js';
 
 /** GitHub refuses a comment body longer than this many characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -111,7 +111,8 @@ function title(plan: Plan): string {
 }
 
 function boldPlanLine(plan: Plan): string {
-  return `**${planLine(plan.counts)}**`;
+  const record = recordLine(plan.counts);
+  return `**${planLine(plan.counts)}**${record ? ` ${record}` : ''}`;
 }
 
 function itemLabel(item: { name: string; target: TargetPlan['target'] }, withTarget: boolean, caps: Caps): string {

@@ -7,7 +7,7 @@ import { targetKey } from '../model.js';
 import type { ApplyOutcome, ApplyResult, Plan, PlanItem, PlanWarning, TableMeta, Target } from '../model.js';
 import { formatDuration } from '../duration.js';
 import { oneLine } from './escape.js';
-import { PAST_TENSE, SYMBOLS, applyLine, isChange, planLine } from './format.js';
+import { PAST_TENSE, SYMBOLS, applyLine, isChange, planLine, recordLine } from './format.js';
 
 export { planLine };
 
@@ -55,6 +55,8 @@ export function renderPlanText(plan: Plan): string {
   if (plan.warnings.length > 0) {
     lines.push('Warnings:', ...plan.warnings.map(warningLine), '');
   }
+  const record = recordLine(plan.counts);
+  if (record) lines.push(record);
   lines.push(planLine(plan.counts));
   return lines.join('\n');
 }

@@ -1,0 +1,90 @@
+/**
+ * The record of what the action applied, per target, the way Terraform keeps state: the API cannot
+ * say which JAR a connector came from, nor which connectors this action manages. Stored as the
+ * payload of a GitHub deployment per target (see src/github/deployments.ts). Pure.
+ */
+import type { ApplyOutcome, LiveConnector, RecordedConnector, Target, TargetPlan } from '../model.js';
+
+/** The deployment `task` that marks our records, so all targets can be found in one listing. */
+export const RECORD_TASK = 'flink-connectors';
+const ENVIRONMENT_PREFIX = 'flink-connectors/';
+export const RECORD_VERSION = 1;
+
+export interface TargetRecord {
+  readonly version: typeof RECORD_VERSION;
+  readonly workspaceId: string;
+  readonly namespace: string;
+  /** Connector name → what was applied. */
+  readonly connectors: Readonly<Record<string, RecordedConnector>>;
+}
+
+/** `flink-connectors/<workspace_id>/<namespace_name>` */
+export function environmentOf(target: Target): string {
+  return `${ENVIRONMENT_PREFIX}${target.workspaceId}/${target.namespace}`;
+}
+
+export function targetOfEnvironment(environment: string): Target | undefined {
+  if (!environment.startsWith(ENVIRONMENT_PREFIX)) return undefined;
+  const [workspaceId, namespace, ...rest] = environment.slice(ENVIRONMENT_PREFIX.length).split('/');
+  if (!workspaceId || !namespace || rest.length > 0) return undefined;
+  return { workspaceId, namespace };
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Reads a stored payload; anything that is not a record of ours is treated as no record. */
+export function parseRecord(payload: unknown, target: Target): TargetRecord | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const p = payload as Record<string, unknown>;
+  if (p.version !== RECORD_VERSION || typeof p.connectors !== 'object' || p.connectors === null) return undefined;
+  const connectors: Record<string, RecordedConnector> = {};
+  for (const [name, value] of Object.entries(p.connectors as Record<string, unknown>)) {
+    if (typeof value !== 'object' || value === null) continue;
+    const v = value as Record<string, unknown>;
+    if (!isString(v.jarUrl) || !isString(v.type)) continue;
+    connectors[name] = { jarUrl: v.jarUrl, type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
+  }
+  return { version: RECORD_VERSION, workspaceId: target.workspaceId, namespace: target.namespace, connectors };
+}
+
+/**
+ * The record after an apply: each connector that is live and was put there by this action.
+ * A change that finished records the declaration; anything else keeps what was recorded before
+ * (a failed replace that was rolled back, a failed delete), as long as the connector is live.
+ */
+export function nextRecord(
+  targetPlan: TargetPlan,
+  previous: TargetRecord | undefined,
+  outcomes: readonly ApplyOutcome[],
+  liveAfter: readonly LiveConnector[],
+  commit: string,
+): TargetRecord {
+  const { target } = targetPlan;
+  const live = new Set(liveAfter.map((c) => c.name));
+  const outcomeOf = new Map(outcomes.filter((o) => o.target.workspaceId === target.workspaceId && o.target.namespace === target.namespace).map((o) => [o.name, o]));
+  const connectors: Record<string, RecordedConnector> = {};
+
+  for (const item of targetPlan.items) {
+    if (!live.has(item.name)) continue;
+    const before = previous?.connectors[item.name];
+    const outcome = outcomeOf.get(item.name);
+    const declared = item.desired?.state === 'present' && item.desired.jarUrl && item.desired.type ? item.desired : undefined;
+    if (outcome?.status === 'done' && declared && item.action !== 'delete') {
+      connectors[item.name] = { jarUrl: declared.jarUrl!, type: declared.type!, description: declared.description, commit };
+    } else if (before) {
+      connectors[item.name] = before;
+    }
+  }
+  return { version: RECORD_VERSION, workspaceId: target.workspaceId, namespace: target.namespace, connectors: sortKeys(connectors) };
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Two records hold the same connectors (the commit they came from aside). */
+export function sameConnectors(a: TargetRecord | undefined, b: TargetRecord): boolean {
+  const strip = (r: TargetRecord | undefined): string =>
+    JSON.stringify(Object.entries(r?.connectors ?? {}).map(([name, c]) => [name, c.jarUrl, c.type, c.description ?? null]).sort());
+  return strip(a) === strip(b);
+}
