@@ -96,7 +96,7 @@ export function resultsTable(results: BenchResults): string {
 // ---------------------------------------------------------------------------------------------
 // SVG chart: plan wall time against declared connectors, both axes log10.
 
-const WIDTH = 760;
+const WIDTH = 800;
 const HEIGHT = 460;
 const PLOT = { left: 80, right: 560, top: 50, bottom: 400 };
 const OURS_COLOURS = ['#1d4ed8', '#0891b2', '#7c3aed', '#15803d', '#4338ca'];

@@ -224,7 +224,7 @@ function assumeRoleWithOidc(
   }
 
   const context: IssueContext = { roleArn, providerArn, roleSessionName, durationSeconds, claims };
-  const chosen = options.issue?.(context) ?? randomCredentials();
+  const chosen: Omit<StsCredentials, 'expiration'> & { expiration?: string } = options.issue?.(context) ?? randomCredentials();
   const credentials: StsCredentials = {
     accessKeyId: chosen.accessKeyId,
     accessKeySecret: chosen.accessKeySecret,
@@ -234,7 +234,8 @@ function assumeRoleWithOidc(
   options.onIssue?.(credentials, context);
 
   const [, account = '', roleName = ''] = roleParts;
-  const roleId = BigInt(`0x${createHash('sha256').update(roleArn).digest('hex').slice(0, 14)}`).toString().padStart(17, '3').slice(0, 17);
+  // RAM role IDs are 17-19 digits; derive a stable one from the ARN.
+  const roleId = createHash('sha256').update(roleArn).digest().readBigUInt64BE(0).toString().padStart(20, '0').slice(0, 17);
   return {
     AssumedRoleUser: {
       AssumedRoleId: `${roleId}:${roleSessionName}`,
