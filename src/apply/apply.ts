@@ -1,11 +1,11 @@
 import pLimit from 'p-limit';
-import type { ApplyOutcome, ApplyResult, ChangeAction, LiveConnector, Plan, PlanItem, TableMeta, TargetPlan } from '../model.js';
+import type { ApplyOutcome, ApplyResult, ChangeAction, LiveConnector, Plan, PlanItem, TableMeta, Target, TargetPlan } from '../model.js';
 import { targetKey } from '../model.js';
 import { contradictions } from '../plan/compare.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { formatDuration } from '../duration.js';
 import type { Clock, Logger } from './ports.js';
-import { waitForNamespace } from './wait.js';
+import { NamespaceWatcher } from './wait.js';
 
 export interface ApplyOptions {
   /** Operations in flight at once, across all targets. */
@@ -14,17 +14,46 @@ export interface ApplyOptions {
   readonly timeoutMs: number;
   readonly clock: Clock;
   readonly log: Logger;
+  /**
+   * List each target once more right before changing it, and skip any connector that someone
+   * changed since the plan was made. Costs one list call per changed target.
+   */
+  readonly recheck?: boolean;
   readonly initialPollMs?: number;
   readonly maxPollMs?: number;
 }
 
-const isChange = (item: PlanItem): item is PlanItem & { action: ChangeAction } =>
-  item.action === 'register' || item.action === 'replace' || item.action === 'delete';
+type Change = PlanItem & { readonly action: ChangeAction };
+
+const isChange = (item: PlanItem): item is Change =>
+  item.action === 'register' || item.action === 'replace' || item.action === 'delete' || item.action === 'adopt' || item.action === 'update';
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-const tablesText = (tables: readonly TableMeta[]): string =>
-  tables.map((t) => `${t.catalogName}.${t.databaseName}.${t.tableName}`).join(', ');
+const tablesText = (tables: readonly TableMeta[]): string => tables.map((t) => `${t.catalogName}.${t.databaseName}.${t.tableName}`).join(', ');
+
+/** The same connector, as far as the API shows it (creator/modifier fields are volatile). */
+function sameLive(a: LiveConnector, b: LiveConnector): boolean {
+  const set = (x: readonly string[]): string => [...x].sort().join('\n');
+  return (
+    a.type === b.type &&
+    a.source === b.source &&
+    a.sink === b.sink &&
+    a.lookup === b.lookup &&
+    set(a.supportedFormats) === set(b.supportedFormats) &&
+    set(a.dependencies) === set(b.dependencies)
+  );
+}
+
+/** Why a planned change no longer fits what is live, or undefined when it still does. */
+export function driftSincePlan(item: Change, now: LiveConnector | undefined): string | undefined {
+  if (item.action === 'register') return now ? `${item.name} was registered by someone else since the plan` : undefined;
+  if (item.action === 'delete' || item.action === 'replace') {
+    if (!now) return `${item.name} was deleted by someone else since the plan`;
+    if (item.live && !sameLive(item.live, now)) return `${item.name} was changed by someone else since the plan`;
+  }
+  return undefined;
+}
 
 /**
  * Executes the changes of a plan. Within a namespace, deletes (including the delete half of each
@@ -33,145 +62,205 @@ const tablesText = (tables: readonly TableMeta[]): string =>
  */
 export async function applyPlan(plan: Plan, api: ConnectorApi, options: ApplyOptions): Promise<ApplyResult> {
   const limit = pLimit(options.parallelism);
-  const perTarget = await Promise.all(plan.targets.map((t) => applyTarget(t, api, limit, options)));
+  const perTarget = await Promise.all(plan.targets.map((t) => new TargetApply(t, api, limit, options).run()));
   const outcomes = perTarget.flat();
   return { outcomes, ok: outcomes.every((o) => o.status === 'done') };
 }
 
-async function applyTarget(
-  targetPlan: TargetPlan,
-  api: ConnectorApi,
-  limit: ReturnType<typeof pLimit>,
-  options: ApplyOptions,
-): Promise<ApplyOutcome[]> {
-  const { clock, log } = options;
-  const { target } = targetPlan;
-  const key = targetKey(target);
-  const changes = targetPlan.items.filter(isChange);
-  if (changes.length === 0) return [];
+class TargetApply {
+  private readonly target: Target;
+  private readonly key: string;
+  private readonly started = new Map<string, number>();
+  private readonly outcomes = new Map<string, ApplyOutcome>();
+  private readonly tables = new Map<string, readonly TableMeta[]>();
+  private readonly watcher: NamespaceWatcher;
 
-  const started = new Map<string, number>();
-  const outcomes = new Map<string, ApplyOutcome>();
-  const tables = new Map<string, readonly TableMeta[]>();
-  const finish = (item: PlanItem & { action: ChangeAction }, status: ApplyOutcome['status'], message?: string): void => {
-    const durationMs = clock.now() - (started.get(item.name) ?? clock.now());
-    outcomes.set(item.name, { target, name: item.name, action: item.action, status, durationMs, message, tables: tables.get(item.name) });
-  };
-  const waitOptions = (deadline: number) => ({
-    clock,
-    log,
-    deadline,
-    initialIntervalMs: options.initialPollMs,
-    maxIntervalMs: options.maxPollMs,
-  });
+  constructor(
+    private readonly targetPlan: TargetPlan,
+    private readonly api: ConnectorApi,
+    private readonly limit: ReturnType<typeof pLimit>,
+    private readonly options: ApplyOptions,
+  ) {
+    this.target = targetPlan.target;
+    this.key = targetKey(targetPlan.target);
+    const { clock, log, initialPollMs, maxPollMs } = options;
+    this.watcher = new NamespaceWatcher(api, targetPlan.target, { clock, log, initialIntervalMs: initialPollMs, maxIntervalMs: maxPollMs });
+  }
 
-  // Phase 1: deletes, and the delete half of replaces.
-  const removals = changes.filter((c) => c.action === 'delete' || c.action === 'replace');
-  const deleted: typeof removals = [];
-  await Promise.all(
-    removals.map((item) =>
-      limit(async () => {
-        started.set(item.name, clock.now());
-        try {
-          const result = await api.delete(target, item.name);
-          tables.set(item.name, result.tables);
-          deleted.push(item);
-          const on = result.tables.length > 0 ? `; tables built on it: ${tablesText(result.tables)}` : '';
-          log.info(`${result.alreadyGone ? 'already gone' : 'deleted'}: ${item.name} in ${key} (${formatDuration(clock.now() - (started.get(item.name) ?? 0))})${on}`);
-        } catch (error) {
-          finish(item, 'failed', `delete failed: ${errorText(error)}`);
-          log.warning(`failed to delete ${item.name} in ${key}: ${errorText(error)}`);
-        }
-      }),
-    ),
-  );
-  if (deleted.length > 0) {
-    const gone = new Set(deleted.map((d) => d.name));
+  async run(): Promise<ApplyOutcome[]> {
+    const changes = this.targetPlan.items.filter(isChange);
+    if (changes.length === 0) return [];
+    for (const item of changes) {
+      if (item.action === 'adopt' || item.action === 'update') this.finish(item, 'done', 'recorded; no API call');
+    }
+    let pending = changes.filter((c) => !this.outcomes.has(c.name));
+    if (pending.length > 0 && this.options.recheck) pending = await this.recheck(pending);
+    if (pending.length > 0) {
+      await this.deletePhase(pending.filter((c) => c.action === 'delete' || c.action === 'replace'));
+      await this.registerPhase(pending.filter((c) => (c.action === 'register' || c.action === 'replace') && !this.outcomes.has(c.name)));
+    }
+    return changes.map(
+      (item) =>
+        this.outcomes.get(item.name) ?? { target: this.target, name: item.name, action: item.action, status: 'skipped', durationMs: 0, message: 'not attempted' },
+    );
+  }
+
+  private finish(item: Change, status: ApplyOutcome['status'], message?: string, extra: Partial<ApplyOutcome> = {}): void {
+    const now = this.options.clock.now();
+    const durationMs = now - (this.started.get(item.name) ?? now);
+    this.outcomes.set(item.name, { target: this.target, name: item.name, action: item.action, status, durationMs, message, tables: this.tables.get(item.name), ...extra });
+  }
+
+  private deadline(): number {
+    return this.options.clock.now() + this.options.timeoutMs;
+  }
+
+  private async recheck(pending: Change[]): Promise<Change[]> {
+    let live: LiveConnector[];
     try {
-      const waited = await waitForNamespace(
-        api,
-        target,
-        'deletions',
-        (live) => live.filter((c) => gone.has(c.name)).map((c) => c.name),
-        waitOptions(clock.now() + options.timeoutMs),
-      );
-      for (const item of deleted) {
-        if (waited.pending.includes(item.name)) {
-          finish(item, 'failed', `delete requested, but ${item.name} was still listed after ${formatDuration(options.timeoutMs)}`);
-        } else if (item.action === 'delete') finish(item, 'done', tables.get(item.name)?.length ? `tables built on it: ${tablesText(tables.get(item.name) ?? [])}` : undefined);
-      }
+      live = await this.api.list(this.target);
     } catch (error) {
-      for (const item of deleted) finish(item, 'failed', `delete requested; could not confirm it: ${errorText(error)}`);
+      for (const item of pending) this.finish(item, 'skipped', `could not re-check ${this.key} before changing it: ${errorText(error)}`);
+      return [];
+    }
+    const byName = new Map(live.map((c) => [c.name, c]));
+    return pending.filter((item) => {
+      const drift = driftSincePlan(item, byName.get(item.name));
+      if (!drift) return true;
+      this.finish(item, 'skipped', `${drift}; left alone (plan again to see the current state)`);
+      this.options.log.warning(`skipped ${item.action} of ${item.name} in ${this.key}: ${drift}`);
+      return false;
+    });
+  }
+
+  /** Deletes, then waits until the list no longer shows them. Returns the names confirmed gone. */
+  private async deleteAndWait(names: readonly string[], onDeleted: (name: string, tables: readonly TableMeta[], alreadyGone: boolean) => void, onFailed: (name: string, message: string) => void): Promise<Set<string>> {
+    const requested: string[] = [];
+    await Promise.all(
+      names.map((name) =>
+        this.limit(async () => {
+          try {
+            const result = await this.api.delete(this.target, name);
+            requested.push(name);
+            onDeleted(name, result.tables, result.alreadyGone);
+          } catch (error) {
+            onFailed(name, `delete failed: ${errorText(error)}`);
+          }
+        }),
+      ),
+    );
+    if (requested.length === 0) return new Set();
+    const wanted = new Set(requested);
+    try {
+      const waited = await this.watcher.wait('deletions', (live) => live.filter((c) => wanted.has(c.name)).map((c) => c.name), this.deadline());
+      for (const name of waited.pending) onFailed(name, `delete requested, but ${name} was still listed after ${formatDuration(this.options.timeoutMs)}`);
+      return new Set(requested.filter((n) => !waited.pending.includes(n)));
+    } catch (error) {
+      for (const name of requested) onFailed(name, `delete requested; could not confirm it: ${errorText(error)}`);
+      return new Set();
     }
   }
 
-  // Phase 2: registrations, one call per JAR (a JAR may declare several connectors).
-  const registrations = changes.filter((c) => c.action === 'register' || (c.action === 'replace' && !outcomes.has(c.name)));
-  const byJar = new Map<string, typeof registrations>();
-  for (const item of registrations) {
-    const jar = item.jarUrl ?? '';
-    byJar.set(jar, [...(byJar.get(jar) ?? []), item]);
-  }
-  const requested: typeof registrations = [];
-  await Promise.all(
-    [...byJar.entries()].map(([jarUrl, items]) =>
-      limit(async () => {
-        for (const item of items) if (!started.has(item.name)) started.set(item.name, clock.now());
-        let parsed: LiveConnector[];
-        try {
-          parsed = await api.register(target, jarUrl, items[0]?.type ?? '');
-        } catch (error) {
-          for (const item of items) {
-            finish(item, 'failed', `${item.action === 'replace' ? 'deleted, but registering again failed' : 'register failed'}: ${errorText(error)}`);
-            log.warning(`failed to register ${item.name} in ${key}: ${errorText(error)}`);
-          }
-          return;
-        }
-        for (const item of items) {
-          const match = parsed.find((c) => c.name === item.name && c.type === item.type);
-          if (match) requested.push(item);
-          else {
-            const declares = parsed.map((c) => `${c.name} (type ${c.type})`).join(', ') || 'no connector';
-            finish(item, 'failed', `the JAR declares ${declares}, not ${item.name} (type ${item.type ?? '?'})`);
-            log.warning(`JAR for ${item.name} in ${key} declares ${declares}, not ${item.name} (type ${item.type ?? '?'})`);
-          }
-        }
-      }),
-    ),
-  );
-
-  // Phase 3: wait until every registration is listed, then check it against the definition.
-  if (requested.length > 0) {
-    const expected = new Set(requested.map((r) => r.name));
-    try {
-      const waited = await waitForNamespace(
-        api,
-        target,
-        'registrations',
-        (live) => [...expected].filter((name) => !live.some((c) => c.name === name)),
-        waitOptions(clock.now() + options.timeoutMs),
-      );
-      for (const item of requested) {
-        const live = waited.live.find((c) => c.name === item.name);
-        if (!live) {
-          finish(item, 'failed', `registration requested, but ${item.name} was not listed after ${formatDuration(options.timeoutMs)}`);
-          continue;
-        }
-        const problems = item.desired ? contradictions(item.desired, live) : [];
-        if (problems.length > 0) {
-          finish(item, 'failed', `registered, but it contradicts the definition: ${problems.join('; ')}`);
-          log.warning(`${item.name} in ${key} contradicts its definition: ${problems.join('; ')}`);
-        } else {
-          finish(item, 'done');
-          log.info(`${item.action === 'replace' ? 'replaced' : 'registered'} ${item.name} in ${key} (${formatDuration(outcomes.get(item.name)?.durationMs ?? 0)})`);
-        }
+  private async deletePhase(removals: Change[]): Promise<void> {
+    if (removals.length === 0) return;
+    const byName = new Map(removals.map((r) => [r.name, r]));
+    for (const item of removals) this.started.set(item.name, this.options.clock.now());
+    const gone = await this.deleteAndWait(
+      removals.map((r) => r.name),
+      (name, tables, alreadyGone) => {
+        this.tables.set(name, tables);
+        const on = tables.length > 0 ? `; tables built on it: ${tablesText(tables)}` : '';
+        this.options.log.info(`${alreadyGone ? 'already gone' : 'deleted'}: ${name} in ${this.key} (${formatDuration(this.options.clock.now() - (this.started.get(name) ?? 0))})${on}`);
+      },
+      (name, message) => {
+        const item = byName.get(name);
+        if (item) this.finish(item, 'failed', message);
+        this.options.log.warning(`${name} in ${this.key}: ${message}`);
+      },
+    );
+    for (const item of removals) {
+      if (item.action === 'delete' && gone.has(item.name)) {
+        const tables = this.tables.get(item.name) ?? [];
+        this.finish(item, 'done', tables.length > 0 ? `tables built on it: ${tablesText(tables)}` : undefined);
       }
-    } catch (error) {
-      for (const item of requested) finish(item, 'failed', `registration requested; could not confirm it: ${errorText(error)}`);
     }
   }
 
-  return changes.map(
-    (item) => outcomes.get(item.name) ?? { target, name: item.name, action: item.action, status: 'skipped', durationMs: 0, message: 'not attempted' },
-  );
+  /** Registers one JAR and waits until the connectors it should give are listed. */
+  private async registerJar(jarUrl: string, expected: readonly { name: string; type: string }[]): Promise<{ parsed: LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }> {
+    const parsed = await this.limit(() => this.api.register(this.target, jarUrl, expected[0]?.type ?? ''));
+    const names = new Set(parsed.map((c) => c.name));
+    if (names.size === 0) return { parsed, live: [], missing: expected.map((e) => e.name) };
+    const waited = await this.watcher.wait('registrations', (live) => [...names].filter((n) => !live.some((c) => c.name === n)), this.deadline());
+    return { parsed, live: waited.live, missing: waited.pending };
+  }
+
+  private async registerPhase(registrations: Change[]): Promise<void> {
+    // One call per JAR: a JAR may declare several connectors.
+    const byJar = new Map<string, Change[]>();
+    for (const item of registrations) {
+      if (!this.started.has(item.name)) this.started.set(item.name, this.options.clock.now());
+      const jar = item.jarUrl ?? '';
+      byJar.set(jar, [...(byJar.get(jar) ?? []), item]);
+    }
+    await Promise.all([...byJar.entries()].map(([jarUrl, items]) => this.registerGroup(jarUrl, items)));
+  }
+
+  private async registerGroup(jarUrl: string, items: Change[]): Promise<void> {
+    const expected = items.map((i) => ({ name: i.name, type: i.type ?? '' }));
+    let result: Awaited<ReturnType<TargetApply['registerJar']>>;
+    try {
+      result = await this.registerJar(jarUrl, expected);
+    } catch (error) {
+      for (const item of items) await this.fail(item, `register failed: ${errorText(error)}`, []);
+      return;
+    }
+    // Connectors the JAR brought in that no item of this group asked for: not ours to keep.
+    const unwanted = result.parsed.filter((c) => !items.some((i) => i.name === c.name && i.type === c.type)).map((c) => c.name);
+    for (const item of items) {
+      const declared = result.parsed.find((c) => c.name === item.name && c.type === item.type);
+      if (!declared) {
+        const declares = result.parsed.map((c) => `${c.name} (type ${c.type})`).join(', ') || 'no connector';
+        await this.fail(item, `the JAR declares ${declares}, not ${item.name} (type ${item.type ?? '?'})`, unwanted.splice(0));
+        continue;
+      }
+      if (result.missing.includes(item.name)) {
+        this.finish(item, 'failed', `registration requested, but ${item.name} was not listed after ${formatDuration(this.options.timeoutMs)}`);
+        continue;
+      }
+      const live = result.live.find((c) => c.name === item.name) ?? declared;
+      const problems = item.desired ? contradictions(item.desired, live) : [];
+      if (problems.length > 0) {
+        await this.fail(item, `registered, but it contradicts the definition: ${problems.join('; ')}`, [item.name]);
+        continue;
+      }
+      this.finish(item, 'done');
+      this.options.log.info(`${item.action === 'replace' ? 'replaced' : 'registered'} ${item.name} in ${this.key} (${formatDuration(this.outcomes.get(item.name)?.durationMs ?? 0)})`);
+    }
+  }
+
+  /**
+   * A registration failed. Connectors the wrong JAR brought in are removed again; a replace whose
+   * previous JAR is on record gets that JAR back, so nothing that worked before is left deleted.
+   */
+  private async fail(item: Change, reason: string, registeredByUs: readonly string[]): Promise<void> {
+    this.options.log.warning(`${item.name} in ${this.key}: ${reason}`);
+    if (registeredByUs.length > 0) {
+      await this.deleteAndWait(registeredByUs, () => undefined, (name, message) => this.options.log.warning(`could not remove ${name} again: ${message}`));
+    }
+    const previous = item.action === 'replace' ? item.recorded : undefined;
+    if (!previous) {
+      this.finish(item, 'failed', item.action === 'replace' ? `deleted, but registering again failed: ${reason}` : reason);
+      return;
+    }
+    try {
+      const back = await this.registerJar(previous.jarUrl, [{ name: item.name, type: previous.type }]);
+      const restored = back.live.find((c) => c.name === item.name && c.type === previous.type);
+      if (!restored) throw new Error(`the recorded JAR did not give ${item.name} (type ${previous.type}) back`);
+      this.finish(item, 'failed', `${reason}; rolled back: registered the recorded JAR ${previous.jarUrl} again`, { rolledBack: true });
+      this.options.log.warning(`rolled back ${item.name} in ${this.key} to ${previous.jarUrl}`);
+    } catch (error) {
+      this.finish(item, 'failed', `${reason}; rollback to ${previous.jarUrl} failed too: ${errorText(error)}`);
+    }
+  }
 }

@@ -3,11 +3,9 @@ import type { ConnectorApi } from '../ververica/connectors.js';
 import { formatDuration } from '../duration.js';
 import type { Clock, Logger } from './ports.js';
 
-export interface WaitOptions {
+export interface WatchOptions {
   readonly clock: Clock;
   readonly log: Logger;
-  /** Absolute time (clock.now()) after which waiting stops. */
-  readonly deadline: number;
   /** First pause between polls; doubles up to `maxIntervalMs`. */
   readonly initialIntervalMs?: number;
   readonly maxIntervalMs?: number;
@@ -22,37 +20,101 @@ export interface WaitOutcome {
   readonly pending: readonly string[];
 }
 
+interface Waiter {
+  readonly what: string;
+  readonly pending: (live: readonly LiveConnector[]) => string[];
+  readonly deadline: number;
+  readonly since: number;
+  readonly resolve: (outcome: WaitOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
- * Polls one namespace until `pending(live)` is empty or the deadline passes. However many
- * connectors wait in the namespace, each tick costs one list call.
+ * Watches one namespace for everyone waiting on it: however many connectors wait there, each poll
+ * tick costs one list call. The poll interval starts short and backs off; every wait is bounded
+ * by its own deadline.
  */
-export async function waitForNamespace(
+export class NamespaceWatcher {
+  private readonly waiters = new Set<Waiter>();
+  private running = false;
+  private lastProgress: number;
+
+  constructor(
+    private readonly api: ConnectorApi,
+    private readonly target: Target,
+    private readonly options: WatchOptions,
+  ) {
+    this.lastProgress = options.clock.now();
+  }
+
+  /** Resolves when `pending(live)` is empty, or at `deadline` with what is still pending. */
+  wait(what: string, pending: (live: readonly LiveConnector[]) => string[], deadline: number): Promise<WaitOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiters.add({ what, pending, deadline, since: this.options.clock.now(), resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        void this.poll();
+      }
+    });
+  }
+
+  private async poll(): Promise<void> {
+    const { clock } = this.options;
+    let interval = this.options.initialIntervalMs ?? 250;
+    const maxInterval = this.options.maxIntervalMs ?? 5_000;
+    try {
+      while (this.waiters.size > 0) {
+        let live: LiveConnector[];
+        try {
+          live = await this.api.list(this.target);
+        } catch (error) {
+          for (const w of this.waiters) w.reject(error);
+          this.waiters.clear();
+          return;
+        }
+        const now = clock.now();
+        const open: Array<{ waiter: Waiter; left: string[] }> = [];
+        for (const waiter of [...this.waiters]) {
+          const left = waiter.pending(live);
+          if (left.length === 0 || now >= waiter.deadline) {
+            this.waiters.delete(waiter);
+            waiter.resolve({ live, pending: left });
+          } else open.push({ waiter, left });
+        }
+        if (open.length === 0) break;
+        this.progress(open, now);
+        const nearest = Math.min(...open.map((o) => o.waiter.deadline));
+        await clock.sleep(Math.max(0, Math.min(interval, nearest - now)));
+        interval = Math.min(maxInterval, interval * 2);
+      }
+    } finally {
+      this.running = false;
+      // A waiter that joined while the last tick resolved everyone else still needs a poll.
+      if (this.waiters.size > 0) {
+        this.running = true;
+        void this.poll();
+      }
+    }
+  }
+
+  private progress(open: ReadonlyArray<{ waiter: Waiter; left: string[] }>, now: number): void {
+    if (now - this.lastProgress < (this.options.progressEveryMs ?? 5_000)) return;
+    this.lastProgress = now;
+    for (const { waiter, left } of open) {
+      this.options.log.info(
+        `waiting for ${waiter.what} in ${targetKey(this.target)}: ${left.join(', ')} (waited ${formatDuration(now - waiter.since)}, deadline in ${formatDuration(waiter.deadline - now)})`,
+      );
+    }
+  }
+}
+
+/** A one-off wait on one namespace (see `NamespaceWatcher` to share polls). */
+export function waitForNamespace(
   api: ConnectorApi,
   target: Target,
   what: string,
   pending: (live: readonly LiveConnector[]) => string[],
-  options: WaitOptions,
+  options: WatchOptions & { readonly deadline: number },
 ): Promise<WaitOutcome> {
-  const { clock, log, deadline } = options;
-  const started = clock.now();
-  let interval = options.initialIntervalMs ?? 250;
-  const maxInterval = options.maxIntervalMs ?? 5_000;
-  const progressEvery = options.progressEveryMs ?? 5_000;
-  let lastProgress = started;
-
-  for (;;) {
-    const live = await api.list(target);
-    const left = pending(live);
-    if (left.length === 0) return { live, pending: [] };
-    const now = clock.now();
-    if (now >= deadline) return { live, pending: left };
-    if (now - lastProgress >= progressEvery) {
-      lastProgress = now;
-      log.info(
-        `waiting for ${what} in ${targetKey(target)}: ${left.join(', ')} (waited ${formatDuration(now - started)}, deadline in ${formatDuration(deadline - now)})`,
-      );
-    }
-    await clock.sleep(Math.min(interval, Math.max(0, deadline - now)));
-    interval = Math.min(maxInterval, interval * 2);
-  }
+  return new NamespaceWatcher(api, target, options).wait(what, pending, options.deadline);
 }
