@@ -36,7 +36,8 @@ function readableLog(run: RunResult): string {
 
 async function main(): Promise<number> {
   const { catalog, tables } = await loadCatalogFile(join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml'));
-  const emulator = await startEmulator({ accessKeys: { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET }, catalog, tables: { ...tables } });
+  // A little latency and a delayed listing, as the real service has, so waits show in the log.
+  const emulator = await startEmulator({ accessKeys: { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET }, catalog, tables: { ...tables }, latencyMs: 80, visibilityDelayMs: 600 });
   const github = await startGitHubFake({ token: TOKEN });
   const repo = await mkdtemp(join(tmpdir(), 'fca-demo-'));
   try {
@@ -79,6 +80,11 @@ async function main(): Promise<number> {
     const apply = await runAction({ ...common, eventName: 'push', ref: 'refs/heads/main', sha: MERGE_SHA, payload: { ref: 'refs/heads/main', after: MERGE_SHA, repository } });
     console.log(readableLog(apply));
     console.log(`\nresult: ${apply.outputs.result}`);
+    const updated = github.comments(OWNER, REPO, PR)[0];
+    if (updated) {
+      banner(`The same comment on pull request #${PR}, updated with the results`);
+      console.log(updated.body);
+    }
 
     banner('3. What the workspace emulator now holds');
     for (const [ws, ns] of [

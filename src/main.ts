@@ -172,7 +172,9 @@ export async function run(deps: Dependencies): Promise<RunResult> {
       log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
     });
     core.endGroup();
+    core.startGroup('Result');
     core.info(renderApplyText(applied));
+    core.endGroup();
   } else {
     core.info('Nothing to apply.');
   }

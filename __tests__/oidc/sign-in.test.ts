@@ -3,7 +3,8 @@
  * credentials library's OIDC provider against the local STS over TLS, then a real list call
  * signed with the STS credentials. No static key exists anywhere in the environment.
  */
-import { readdir, mkdtemp, rm } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -147,6 +148,26 @@ describe('keyless sign-in', () => {
     const output = stdout.join('');
     expect(output).toContain(`::add-mask::${token}`);
     expect(output.split(`::add-mask::${token}`).join('')).not.toContain(token);
+  });
+
+  it('keeps the token on disk only during the exchange, readable by the owner alone', async () => {
+    const seen: { path: string; mode: number; content: string }[] = [];
+    world.duringExchange = () => {
+      for (const entry of readdirSync(tempDir, { recursive: true, withFileTypes: true })) {
+        const path = join(entry.parentPath, entry.name);
+        seen.push({ path, mode: statSync(path).mode & 0o777, content: entry.isFile() ? readFileSync(path, 'utf8') : '' });
+      }
+    };
+    try {
+      await oidcCredential(options(), getIdToken, hooks());
+    } finally {
+      world.duringExchange = undefined;
+    }
+    const dir = seen.find((e) => e.content === '');
+    const file = seen.find((e) => e.content !== '');
+    expect(dir?.mode).toBe(0o700);
+    expect(file?.mode).toBe(0o600);
+    expect(file?.content).toMatch(/^eyJ/);
   });
 
   it('reuses the credentials while they are fresh and asks GitHub again for a refresh', async () => {

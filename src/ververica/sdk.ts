@@ -6,7 +6,7 @@
  */
 import * as OpenApiModule from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
-import type { ConnectorProperty, LiveConnector, TableMeta } from '../model.js';
+import type { ConnectorProperty, TableMeta } from '../model.js';
 
 type OpenApiClientClass = typeof OpenApiModule.default.default;
 
