@@ -1,22 +1,26 @@
 /**
- * The orchestrator: load → observe → plan → report | apply. The only module that decides the
- * run's exit status. Collaborators with side effects arrive through `Dependencies`.
+ * The orchestrator: load → observe → plan → report | apply | export. The only module that decides
+ * the run's exit status. Collaborators with side effects arrive through `Dependencies`.
  */
 import * as core from '@actions/core';
 import { applyPlan } from './apply/apply.js';
 import type { Clock } from './apply/ports.js';
 import { loadDefinitions } from './definitions/validate.js';
 import type { readDefinitionFiles } from './definitions/files.js';
+import { exportDefinitions } from './export/export.js';
+import type { Octokit } from './github/client.js';
+import { readLatestRecordsByTask, writeRecord } from './github/deployments.js';
 import { GitHubPermissionError } from './github/errors.js';
 import { findPullForCommit } from './github/pulls.js';
-import { upsertStickyComment } from './github/sticky-comment.js';
-import type { Octokit } from './github/client.js';
-import type { ApplyResult, DefinitionError, Plan } from './model.js';
+import { findStickyComment, upsertStickyComment } from './github/sticky-comment.js';
+import type { ApplyResult, DefinitionError, DesiredConnector, LiveConnector, Plan, Target } from './model.js';
 import { targetKey } from './model.js';
-import { buildPlan, hasChanges, targetsOf } from './plan/plan.js';
 import { observe } from './observe.js';
+import { buildPlan, hasAnyChange, hasChanges, targetsOf } from './plan/plan.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors, targetOfEnvironment } from './record/record.js';
+import { escapeMarkdown } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
-import { commentMarker, renderComment, renderSummary } from './report/markdown.js';
+import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
 import { planToJson } from './report/plan-json.js';
 import { renderApplyText, renderPlanText } from './report/text.js';
 import { scrub } from './secrets.js';
@@ -26,26 +30,28 @@ import type { ConnectorApi } from './ververica/connectors.js';
 export interface Dependencies {
   readonly settings: Settings;
   /** Built only once the definitions are valid, so bad input never reaches the API. */
-  readonly connectorApi: () => ConnectorApi;
+  readonly connectorApi: () => Promise<ConnectorApi>;
   /** Absent when there is no token or no repository to talk to. */
   readonly octokit?: Octokit;
   readonly readDefinitionFiles: typeof readDefinitionFiles;
+  /** Writes files under the repository root (for `command: export`). */
+  readonly writeFiles: (files: ReadonlyArray<{ path: string; content: string }>) => Promise<void>;
   readonly clock: Clock;
 }
 
-export type Mode = 'plan' | 'apply';
+export type Mode = 'plan' | 'apply' | 'export';
 export type RunResult = 'planned' | 'applied' | 'failed' | 'no-op';
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+const SCHEMA_REF = 'https://raw.githubusercontent.com/flink-connector-action/flink-connector-action/v1/schema/connector-definitions.schema.json';
 
 /** What this event asks for. Apply never runs on pull-request events, whatever `command` says. */
 export function modeFor(settings: Pick<Settings, 'command' | 'event'>): { mode: Mode; note?: string } {
   const { command, event } = settings;
   if (PULL_REQUEST_EVENTS.has(event.name)) {
-    return command === 'apply' ? { mode: 'plan', note: `command: apply is ignored on ${event.name} events; planning instead.` } : { mode: 'plan' };
+    return command === 'apply' ? { mode: 'plan', note: `command: apply is ignored on ${event.name} events; planning instead.` } : { mode: command === 'export' ? 'export' : 'plan' };
   }
-  if (command === 'apply') return { mode: 'apply' };
-  if (command === 'plan') return { mode: 'plan' };
+  if (command !== 'auto') return { mode: command };
   if (event.name === 'push' && event.pushToDefaultBranch) return { mode: 'apply' };
   return { mode: 'plan' };
 }
@@ -57,7 +63,7 @@ function annotateDefinitionErrors(errors: readonly DefinitionError[]): void {
 }
 
 function definitionErrorsMarkdown(errors: readonly DefinitionError[]): string {
-  const rows = errors.map((e) => `- \`${e.location.file}:${e.location.line}\`: ${e.message.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`);
+  const rows = errors.map((e) => `- \`${escapeMarkdown(e.location.file)}:${e.location.line}\`: ${escapeMarkdown(e.message, 1000)}`);
   return `### Flink connectors: invalid definitions\n\n${errors.length} problem${errors.length === 1 ? '' : 's'} found; nothing was sent to the API.\n\n${rows.join('\n')}\n`;
 }
 
@@ -69,7 +75,7 @@ function annotatePlan(plan: Plan): void {
       const props = { file: location.file, startLine: location.line, title: `Flink connector ${item.action}` };
       if (item.action === 'delete') core.warning(`${item.name} in ${targetKey(t.target)} will be deleted: ${item.reason}`, props);
       if (item.action === 'replace') {
-        core.warning(`${item.name} in ${targetKey(t.target)} will be replaced (deleted, then registered): ${(item.differences ?? []).join('; ')}`, props);
+        core.warning(`${item.name} in ${targetKey(t.target)} will be replaced (deleted, then registered): ${[item.reason, ...(item.differences ?? [])].join('; ')}`, props);
       }
     }
   }
@@ -87,88 +93,223 @@ function setPlanOutputs(plan: Plan): void {
   core.setOutput('plan-json', JSON.stringify(planToJson(plan)));
 }
 
-async function postComment(deps: Dependencies, pullNumber: number, body: string): Promise<void> {
-  const { settings, octokit } = deps;
-  if (!octokit) {
-    core.warning('No github-token: the plan comment was not posted.');
-    return;
+function fail(message: string): RunResult {
+  core.setOutput('result', 'failed');
+  core.setFailed(message);
+  return 'failed';
+}
+
+const messageOf = (error: unknown, secrets: readonly string[]): string => scrub(error instanceof Error ? error.message : String(error), secrets);
+
+class Run {
+  private readonly settings: Settings;
+  readonly context: ReportContext;
+
+  constructor(private readonly deps: Dependencies) {
+    this.settings = deps.settings;
+    const e = deps.settings.event;
+    this.context = { sha: e.sha, runUrl: e.runUrl, time: new Date(deps.clock.now()), eventName: e.name };
   }
-  try {
-    const comment = await upsertStickyComment(octokit, {
-      owner: settings.event.owner,
-      repo: settings.event.repo,
-      issueNumber: pullNumber,
-      marker: commentMarker(settings.commentKey),
-      body,
-    });
-    core.setOutput('comment-url', comment.url);
-    core.info(`${comment.created ? 'posted' : 'updated'} the plan comment: ${comment.url}`);
-  } catch (error) {
-    if (error instanceof GitHubPermissionError) {
-      core.warning(`Could not write the plan comment: ${error.message}`);
+
+  private get repoKnown(): boolean {
+    return !!this.deps.octokit && !!this.settings.event.owner;
+  }
+
+  async loadDefinitions(): Promise<DesiredConnector[] | undefined> {
+    const { settings } = this;
+    core.startGroup('Load definitions');
+    const read = await this.deps.readDefinitionFiles([...settings.definitions], settings.root);
+    for (const w of read.warnings) core.warning(w);
+    const loaded = loadDefinitions(read.files, { workspaceId: settings.defaultWorkspaceId, namespace: settings.defaultNamespace });
+    const errors = [...read.errors, ...loaded.errors];
+    core.info(`${read.files.length} file(s), ${loaded.connectors.length} connector(s), ${errors.length} error(s)`);
+    core.endGroup();
+    if (errors.length === 0) return loaded.connectors;
+    annotateDefinitionErrors(errors);
+    await core.summary.addRaw(definitionErrorsMarkdown(errors)).write();
+    return undefined;
+  }
+
+  /** The record per target (keyed by `targetKey`), or undefined when the record is not in use. */
+  async readRecords(): Promise<Map<string, TargetRecord> | undefined> {
+    if (!this.settings.record) return undefined;
+    if (!this.repoKnown || !this.deps.octokit) {
+      core.warning('The record of applied connectors is not available (no github-token or repository): JAR changes and removed files cannot be detected in this run.');
+      return undefined;
+    }
+    const { owner, repo } = this.settings.event;
+    const stored = await readLatestRecordsByTask(this.deps.octokit, { owner, repo, task: RECORD_TASK });
+    const records = new Map<string, TargetRecord>();
+    for (const [environment, deployment] of stored) {
+      const target = targetOfEnvironment(environment);
+      const record = target && parseRecord(deployment.payload, target);
+      if (target && record) records.set(targetKey(target), record);
+    }
+    core.info(`record: ${records.size} target(s) with applied connectors`);
+    return records;
+  }
+
+  async plan(desired: DesiredConnector[], api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<Plan> {
+    const { settings } = this;
+    const plannedTargets = targetsOf(desired, records);
+    core.startGroup(`Read ${plannedTargets.length} target(s)`);
+    const observed = await observe(plannedTargets, api, settings.parallelism);
+    for (const t of plannedTargets) core.info(`${targetKey(t)}: ${observed.get(targetKey(t))?.length ?? 0} connector(s) live`);
+    core.endGroup();
+    const plan = buildPlan(desired, observed, { prune: settings.prune, records });
+    core.startGroup('Plan');
+    core.info(renderPlanText(plan));
+    core.endGroup();
+    annotatePlan(plan);
+    setPlanOutputs(plan);
+    return plan;
+  }
+
+  async postComment(pullNumber: number, body: string): Promise<void> {
+    const { settings } = this;
+    if (!this.deps.octokit) {
+      core.warning('No github-token: the plan comment was not posted.');
       return;
     }
-    throw error;
+    try {
+      const comment = await upsertStickyComment(this.deps.octokit, {
+        owner: settings.event.owner,
+        repo: settings.event.repo,
+        issueNumber: pullNumber,
+        marker: commentMarker(settings.commentKey),
+        body,
+      });
+      core.setOutput('comment-url', comment.url);
+      core.info(`${comment.created ? 'posted' : 'updated'} the plan comment: ${comment.url}`);
+    } catch (error) {
+      if (error instanceof GitHubPermissionError) {
+        core.warning(`Could not write the plan comment: ${error.message}`);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** The fingerprint of the plan last posted on the PR the pushed commit came from. */
+  async reviewedFingerprint(): Promise<{ pull?: number; fingerprint?: string }> {
+    const { octokit } = this.deps;
+    const { owner, repo, sha } = this.settings.event;
+    if (!octokit || !owner || !sha) return {};
+    try {
+      const pull = await findPullForCommit(octokit, owner, repo, sha);
+      if (pull === undefined) return {};
+      const comment = await findStickyComment(octokit, { owner, repo, issueNumber: pull, marker: commentMarker(this.settings.commentKey) });
+      return { pull, fingerprint: comment ? readFingerprint(comment.body) : undefined };
+    } catch (error) {
+      core.warning(`Could not read the reviewed plan from the pull request: ${messageOf(error, this.settings.secrets)}`);
+      return {};
+    }
+  }
+
+  async writeRecords(plan: Plan, api: ConnectorApi, records: Map<string, TargetRecord>, applied: ApplyResult): Promise<void> {
+    const { octokit } = this.deps;
+    if (!octokit) return;
+    const { owner, repo, sha, runUrl } = this.settings.event;
+    for (const tp of plan.targets) {
+      const changed = tp.items.some((i) => i.action === 'register' || i.action === 'replace' || i.action === 'delete');
+      const touched = changed || tp.items.some((i) => i.action === 'adopt' || i.action === 'update');
+      const previous = records.get(targetKey(tp.target));
+      let liveAfter: readonly LiveConnector[] = tp.items.filter((i) => i.live).map((i) => i.live as LiveConnector);
+      if (changed) liveAfter = await api.list(tp.target);
+      const next = nextRecord(tp, previous, applied.outcomes, liveAfter, sha);
+      if (!touched && sameConnectors(previous, next)) continue;
+      const failed = applied.outcomes.some((o) => targetKey(o.target) === targetKey(tp.target) && o.status !== 'done');
+      await writeRecord(octokit, {
+        owner,
+        repo,
+        environment: environmentOf(tp.target),
+        ref: sha,
+        task: RECORD_TASK,
+        payload: { ...next },
+        state: failed ? 'failure' : 'success',
+        logUrl: runUrl,
+        description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,
+      });
+      core.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${targetKey(tp.target)} (${environmentOf(tp.target)})`);
+    }
   }
 }
 
 /** Runs the action. Returns the `result` output; throws only for unexpected failures. */
 export async function run(deps: Dependencies): Promise<RunResult> {
-  const { settings, clock } = deps;
+  const { settings } = deps;
   const { mode, note } = modeFor(settings);
   if (note) core.warning(note);
   core.info(`flink-connector-action: ${mode} (event ${settings.event.name}, command ${settings.command})`);
+  const r = new Run(deps);
 
-  core.startGroup('Load definitions');
-  const read = await deps.readDefinitionFiles([...settings.definitions], settings.root);
-  for (const w of read.warnings) core.warning(w);
-  const loaded = loadDefinitions(read.files, { workspaceId: settings.defaultWorkspaceId, namespace: settings.defaultNamespace });
-  const errors = [...read.errors, ...loaded.errors];
-  core.info(`${read.files.length} file(s), ${loaded.connectors.length} connector(s), ${errors.length} error(s)`);
-  core.endGroup();
-  if (errors.length > 0) {
-    annotateDefinitionErrors(errors);
-    await core.summary.addRaw(definitionErrorsMarkdown(errors)).write();
-    core.setOutput('result', 'failed');
-    core.setFailed(`${errors.length} problem${errors.length === 1 ? '' : 's'} in the connector definitions; nothing was sent to the API.`);
-    return 'failed';
+  const desired = await r.loadDefinitions();
+  if (!desired) {
+    return fail('The connector definitions have problems (see the annotations); nothing was sent to the API.');
   }
 
-  const api = deps.connectorApi();
-  const plannedTargets = targetsOf(loaded.connectors);
-  core.startGroup(`Read ${plannedTargets.length} target(s)`);
-  const observed = await observe(plannedTargets, api, settings.parallelism);
-  for (const t of plannedTargets) core.info(`${targetKey(t)}: ${observed.get(targetKey(t))?.length ?? 0} connector(s) live`);
-  core.endGroup();
+  if (!settings.credentialsAvailable && PULL_REQUEST_EVENTS.has(settings.event.name)) {
+    const why = settings.event.fromFork ? 'this pull request comes from a fork, which gets no secrets' : 'no credentials were given';
+    const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${why}.`;
+    core.warning(text);
+    await core.summary.addRaw(`### Flink connectors: validation only\n\n${text}\n`).write();
+    core.setOutput('result', 'no-op');
+    return 'no-op';
+  }
 
-  const plan = buildPlan(loaded.connectors, observed, { prune: settings.prune });
-  core.startGroup('Plan');
-  core.info(renderPlanText(plan));
-  core.endGroup();
-  annotatePlan(plan);
-  setPlanOutputs(plan);
+  let records: Map<string, TargetRecord> | undefined;
+  try {
+    records = await r.readRecords();
+  } catch (error) {
+    if (error instanceof GitHubPermissionError) return fail(`${error.message}. Grant it in the workflow (permissions: deployments: ${mode === 'apply' ? 'write' : 'read'}) or set record: false.`);
+    throw error;
+  }
+  const api = await deps.connectorApi();
 
-  const context = { sha: settings.event.sha, runUrl: settings.event.runUrl, time: new Date(clock.now()), eventName: settings.event.name };
+  if (mode === 'export') return exportWorkspace(deps, desired, api, records);
+
+  const plan = await r.plan(desired, api, records);
   const fingerprint = planFingerprint(plan);
 
+  if (!settings.allowDeletes && plan.counts.delete > 0) {
+    const deletes = plan.targets.flatMap((t) => t.items.filter((i) => i.action === 'delete').map((i) => `${i.name} in ${targetKey(t.target)}`));
+    await core.summary.addRaw(renderSummary({ plan, context: r.context })).write();
+    return fail(`allow-deletes is false, but the plan deletes ${deletes.length} connector(s): ${deletes.join(', ')}. Make deletes a separate change.`);
+  }
+
   if (mode === 'plan') {
-    await core.summary.addRaw(renderSummary({ plan, context })).write();
+    await core.summary.addRaw(renderSummary({ plan, context: r.context })).write();
     const pullNumber = settings.event.pullNumber;
     if (settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
-      await postComment(deps, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context }));
+      await r.postComment(pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: r.context }));
     }
     const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';
     core.setOutput('result', result);
     return result;
   }
 
+  // Apply == reviewed: the plan now must be the plan approved on the merged pull request.
+  const reviewed = settings.event.name === 'push' ? await r.reviewedFingerprint() : {};
+  if (reviewed.fingerprint && reviewed.fingerprint !== fingerprint && hasAnyChange(plan)) {
+    const changes = plan.targets.flatMap((t) => t.items.filter((i) => i.action !== 'unchanged' && i.action !== 'unmanaged').map((i) => `${i.action} ${i.name} in ${targetKey(t.target)}`));
+    const message = `The plan differs from the one reviewed on pull request #${reviewed.pull}: something changed since (in the workspace or on the default branch). Planned now: ${changes.join(', ') || 'nothing'}.`;
+    if (!settings.allowUnreviewedChanges) {
+      await core.summary.addRaw(`### Flink connectors: apply refused\n\n${escapeMarkdown(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n${renderSummary({ plan, context: r.context })}`).write();
+      return fail(`${message} Nothing was applied.`);
+    }
+    core.warning(`${message} Applying anyway (allow-unreviewed-changes: true).`);
+  } else if (reviewed.pull !== undefined && !reviewed.fingerprint && hasAnyChange(plan)) {
+    core.warning(`No reviewed plan found on pull request #${reviewed.pull}; applying the current plan.`);
+  }
+
   let applied: ApplyResult = { outcomes: [], ok: true };
-  if (hasChanges(plan)) {
+  if (hasAnyChange(plan)) {
     core.startGroup('Apply');
     applied = await applyPlan(plan, api, {
       parallelism: settings.parallelism,
       timeoutMs: settings.timeoutMs,
-      clock,
+      clock: deps.clock,
+      recheck: true,
       log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
     });
     core.endGroup();
@@ -178,24 +319,60 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   } else {
     core.info('Nothing to apply.');
   }
-  await core.summary.addRaw(renderSummary({ plan, context, applied })).write();
 
-  if (settings.comment && settings.event.owner && deps.octokit && settings.event.sha) {
+  let recordError: string | undefined;
+  if (records) {
     try {
-      const pull = await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha);
-      if (pull !== undefined) {
-        await postComment(deps, pull, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context, applied }));
-      }
+      await r.writeRecords(plan, api, records, applied);
     } catch (error) {
-      core.warning(`Could not report the result on the pull request: ${scrub(error instanceof Error ? error.message : String(error), settings.secrets)}`);
+      recordError =
+        error instanceof GitHubPermissionError
+          ? `${error.message}. Grant permissions: deployments: write to the apply job.`
+          : `Could not write the record of applied connectors: ${messageOf(error, settings.secrets)}`;
+    }
+  }
+  await core.summary.addRaw(renderSummary({ plan, context: r.context, applied })).write();
+
+  const pull = reviewed.pull ?? (settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
+  if (settings.comment && pull !== undefined) {
+    try {
+      await r.postComment(pull, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: r.context, applied }));
+    } catch (error) {
+      core.warning(`Could not report the result on the pull request: ${messageOf(error, settings.secrets)}`);
     }
   }
 
-  const result: RunResult = !applied.ok ? 'failed' : hasChanges(plan) ? 'applied' : 'no-op';
+  const result: RunResult = !applied.ok || recordError ? 'failed' : hasAnyChange(plan) ? 'applied' : 'no-op';
   core.setOutput('result', result);
+  const problems: string[] = [];
   if (!applied.ok) {
     const failed = applied.outcomes.filter((o) => o.status !== 'done');
-    core.setFailed(`Apply failed for ${failed.length} connector${failed.length === 1 ? '' : 's'}: ${failed.map((o) => `${o.name} (${o.message ?? o.status})`).join('; ')}`);
+    problems.push(`Apply failed for ${failed.length} connector${failed.length === 1 ? '' : 's'}: ${failed.map((o) => `${o.name} (${o.message ?? o.status})`).join('; ')}`);
   }
+  if (recordError) problems.push(recordError);
+  if (problems.length > 0) core.setFailed(problems.join('\n'));
   return result;
+}
+
+async function exportWorkspace(deps: Dependencies, desired: DesiredConnector[], api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
+  const { settings } = deps;
+  const targets = new Map<string, Target>(targetsOf(desired).map((t) => [targetKey(t), t]));
+  if (settings.defaultWorkspaceId && settings.defaultNamespace) {
+    const t = { workspaceId: settings.defaultWorkspaceId, namespace: settings.defaultNamespace };
+    targets.set(targetKey(t), t);
+  }
+  if (targets.size === 0) return fail('command: export needs a target: set the workspace-id and namespace inputs.');
+  const observed = await observe([...targets.values()], api, settings.parallelism);
+  const dir = settings.exportPath.replace(/\/+$/, '');
+  const files = [...targets.values()].flatMap((t) =>
+    exportDefinitions(t, observed.get(targetKey(t)) ?? [], records?.get(targetKey(t))?.connectors ?? {}, SCHEMA_REF).map((f) => ({ ...f, path: `${dir}/${f.path}` })),
+  );
+  await deps.writeFiles(files);
+  for (const f of files) core.info(`exported ${f.connector} from ${targetKey(f.target)} to ${f.path}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);
+  const rows = files.map((f) => `| ${escapeMarkdown(targetKey(f.target))} | ${escapeMarkdown(f.connector)} | \`${escapeMarkdown(f.path)}\` | ${f.jarKnown ? 'from the record' : 'placeholder: set it'} |`);
+  await core.summary
+    .addRaw(`### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`)
+    .write();
+  core.setOutput('result', 'no-op');
+  return 'no-op';
 }

@@ -4,15 +4,26 @@
  */
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { NAME_PATTERN } from './definitions/validate.js';
 import { parseDuration } from './duration.js';
 
-export const COMMANDS = ['auto', 'plan', 'apply'] as const;
+export const COMMANDS = ['auto', 'plan', 'apply', 'export'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Credentials {
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
   readonly securityToken?: string;
+}
+
+/** Keyless sign-in: a GitHub ID token traded for STS credentials of a RAM role. */
+export interface OidcSettings {
+  readonly roleArn: string;
+  readonly oidcProviderArn: string;
+  readonly roleSessionName: string;
+  readonly audience: string;
+  /** STS endpoint override (`ALIBABA_CLOUD_STS_ENDPOINT`), e.g. a regional or local one. */
+  readonly stsEndpoint?: string;
 }
 
 export interface EventInfo {
@@ -48,6 +59,10 @@ export interface Settings {
   readonly defaultNamespace?: string;
   /** Static credentials from inputs; undefined means the standard Alibaba Cloud credential chain. */
   readonly credentials?: Credentials;
+  /** `role-arn`, `oidc-provider-arn`, ...: keyless sign-in, when set. */
+  readonly oidc?: OidcSettings;
+  /** Whether any credentials can be had: inputs, OIDC, or the credential chain's environment. */
+  readonly credentialsAvailable: boolean;
   /** `github-token` */
   readonly githubToken?: string;
   /** `GITHUB_API_URL`: the REST API to talk to (GitHub Enterprise, or a local fake in tests). */
@@ -58,6 +73,14 @@ export interface Settings {
   readonly commentKey: string;
   /** `prune`: delete live connectors that no definition declares. */
   readonly prune: boolean;
+  /** `record`: keep the record of applied connectors as GitHub deployments. */
+  readonly record: boolean;
+  /** `allow-deletes`: when false, a plan that deletes anything fails. */
+  readonly allowDeletes: boolean;
+  /** `allow-unreviewed-changes`: apply even when the plan differs from the one reviewed on the PR. */
+  readonly allowUnreviewedChanges: boolean;
+  /** `export-path`: where `command: export` writes definition files, relative to `root`. */
+  readonly exportPath: string;
   /** `timeout`: how long to wait for each connector to settle, in ms. */
   readonly timeoutMs: number;
   /** `parallelism`: concurrent operations during apply and listing. */
@@ -154,6 +177,27 @@ export function readSettings(
   }
   if (securityToken && !accessKeyId) problems.push('Input `security-token` needs `access-key-id` and `access-key-secret`.');
 
+  const roleArn = input('role-arn').trim();
+  const oidcProviderArn = input('oidc-provider-arn').trim();
+  if ((roleArn === '') !== (oidcProviderArn === '')) problems.push('Inputs `role-arn` and `oidc-provider-arn` go together for keyless sign-in: set both.');
+  if (roleArn && accessKeyId) problems.push('Use either `access-key-id`/`access-key-secret` or `role-arn`/`oidc-provider-arn`, not both.');
+  const oidc: OidcSettings | undefined =
+    roleArn && oidcProviderArn
+      ? {
+          roleArn,
+          oidcProviderArn,
+          roleSessionName: input('role-session-name').trim() || `github-${env.GITHUB_RUN_ID ?? 'run'}`.slice(0, 64),
+          audience: input('audience').trim() || 'sts.aliyuncs.com',
+          stsEndpoint: env.ALIBABA_CLOUD_STS_ENDPOINT || undefined,
+        }
+      : undefined;
+  for (const name of ['workspace-id', 'namespace']) {
+    const value = input(name).trim();
+    if (value && !NAME_PATTERN.test(value)) problems.push(`Input \`${name}\` may hold only letters, digits, '.', '_' and '-' (starting with a letter or digit), got "${value}".`);
+  }
+  const exportPath = input('export-path').trim() || 'connectors/exported/';
+  if (exportPath.split(/[\\/]/).includes('..') || exportPath.startsWith('/')) problems.push(`Input \`export-path\` must be a relative path inside the repository, got "${exportPath}".`);
+
   const settings: Settings = {
     command,
     definitions: definitions.length > 0 ? definitions : ['connectors/**/*.yaml', 'connectors/**/*.yml'],
@@ -163,11 +207,18 @@ export function readSettings(
     defaultWorkspaceId: input('workspace-id').trim() || undefined,
     defaultNamespace: input('namespace').trim() || undefined,
     credentials: accessKeyId ? { accessKeyId, accessKeySecret, securityToken: securityToken || undefined } : undefined,
+    oidc,
+    credentialsAvailable:
+      accessKeyId !== '' || oidc !== undefined || !!env.ALIBABA_CLOUD_ACCESS_KEY_ID || !!env.ALIBABA_CLOUD_ROLE_ARN || !!env.ALIBABA_CLOUD_CREDENTIALS_URI || !!env.ALIBABA_CLOUD_PROFILE || !!env.ALIBABA_CLOUD_ECS_METADATA,
     githubToken: githubToken || undefined,
     githubApiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     comment: bool('comment', true),
     commentKey: input('comment-key').trim(),
     prune: bool('prune', false),
+    record: bool('record', true),
+    allowDeletes: bool('allow-deletes', true),
+    allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
+    exportPath,
     timeoutMs: duration('timeout', '10m'),
     parallelism: integer('parallelism', 4, 1, 64),
     maxRetries: integer('max-retries', 4, 0, 10),

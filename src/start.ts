@@ -12,6 +12,18 @@ import { InputError, readSettings, type Settings } from './settings.js';
 import { createConnectorApi } from './ververica/connectors.js';
 import { openApiConfig } from './ververica/config.js';
 import { DEFAULT_RETRY_POLICY } from './ververica/retry.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/** Writes files below `root`, refusing any path that would leave it. */
+async function writeFilesUnder(root: string, files: ReadonlyArray<{ path: string; content: string }>): Promise<void> {
+  for (const file of files) {
+    const target = resolve(root, file.path);
+    if (relative(root, target).startsWith('..')) throw new Error(`Refusing to write outside the repository: ${file.path}`);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(join(target), file.content);
+  }
+}
 
 export async function start(): Promise<void> {
   let secrets: readonly string[] = [];
@@ -41,7 +53,8 @@ export async function start(): Promise<void> {
       octokit,
       clock: systemClock,
       readDefinitionFiles,
-      connectorApi: () =>
+      writeFiles: (files) => writeFilesUnder(settings.root, files),
+      connectorApi: async () =>
         createConnectorApi({
           config: openApiConfig(settings),
           requestTimeoutMs: settings.requestTimeoutMs,

@@ -73,6 +73,6 @@ it('signs in and lists connectors when the CA comes from NODE_EXTRA_CA_CERTS', a
 
 it('refuses an STS whose certificate the process does not trust', async () => {
   const { result } = await run(childEnv(tokenEnv()));
-  expect(result.error).toContain('could not reach STS');
+  expect(result.error).toContain('AssumeRoleWithOIDC at https://');
   expect(result.error).toMatch(/certificate/i);
 });

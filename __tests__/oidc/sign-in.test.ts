@@ -273,7 +273,7 @@ describe('sign-in fails early and clearly', () => {
     untrust();
     try {
       const error = await signInError(oidcCredential(options(), getIdToken, hooks()));
-      expect(error.message).toContain(`could not reach STS at https://${world.sts.endpoint}/`);
+      expect(error.message).toContain(`AssumeRoleWithOIDC at https://${world.sts.endpoint}/ failed`);
       expect(error.message).toMatch(/certificate/i);
     } finally {
       untrust = trustCaInProcess(world.certs.caCert);

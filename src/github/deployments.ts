@@ -22,6 +22,8 @@ export interface RecordInput {
   readonly logUrl?: string;
   /** Clipped to 140 characters. */
   readonly description: string;
+  /** The deployment task: lets one listing find every record of a kind. */
+  readonly task?: string;
 }
 
 export interface WrittenRecord {
@@ -59,6 +61,7 @@ export async function writeRecord(octokit: Octokit, input: RecordInput): Promise
       environment,
       payload: input.payload,
       description,
+      ...(input.task ? { task: input.task } : {}),
       // Without these GitHub may merge the default branch into `ref`, or answer 409
       // because this very workflow is still a pending check on `ref`.
       auto_merge: false,
@@ -111,5 +114,27 @@ export async function readLatestRecord(
     };
   } catch (error) {
     rethrowAsPermissionError(error, 'deployments: read', `list the deployments of ${where(owner, repo, environment)}`);
+  }
+}
+
+/**
+ * The newest deployment of every environment that has deployments of `task`: one paginated
+ * listing, newest first, instead of one call per environment.
+ */
+export async function readLatestRecordsByTask(
+  octokit: Octokit,
+  query: { readonly owner: string; readonly repo: string; readonly task: string },
+): Promise<Map<string, StoredRecord>> {
+  const { owner, repo, task } = query;
+  const latest = new Map<string, StoredRecord>();
+  try {
+    const all = await octokit.paginate(octokit.rest.repos.listDeployments, { owner, repo, task, per_page: 100 });
+    for (const d of all) {
+      if (latest.has(d.environment)) continue;
+      latest.set(d.environment, { id: d.id, ref: d.ref, sha: d.sha, payload: decodePayload(d.payload), createdAt: d.created_at });
+    }
+    return latest;
+  } catch (error) {
+    rethrowAsPermissionError(error, 'deployments: read', `list the deployments of ${owner}/${repo}`);
   }
 }

@@ -201,10 +201,14 @@ class TokenExchange {
 /** Turns the library's error into one that says what to fix. The token never appears in it. */
 function explain(error: unknown, options: OidcOptions, token: string): OidcSignInError {
   const raw = messageOf(error);
+  // The library reports a non-200 answer as this prefix followed by the body; anything else is
+  // a transport failure (refused connection, untrusted certificate, timeout) or an unreadable answer.
   const refused = /^get sts token failed with OIDC: (.*)$/s.exec(raw);
   if (!refused) {
     const host = stsHost(options.stsEndpoint) as string;
-    return new OidcSignInError(scrubText(`OIDC sign-in failed: could not reach STS at https://${host}/: ${raw}`, token));
+    // The HTTP helper glues "POST <url> failed." to the cause without a separator; the URL is said already.
+    const cause = raw.replace(/(?:GET|POST) https?:\/\/\S+ failed\.$/, '').trim();
+    return new OidcSignInError(scrubText(`OIDC sign-in failed: AssumeRoleWithOIDC at https://${host}/ failed: ${cause}`, token));
   }
   const body = parseBody(refused[1] ?? '');
   const code = typeof body?.Code === 'string' ? body.Code : undefined;
