@@ -142,7 +142,7 @@ export async function runBench(options: BenchOptions, progress: Progress = () =>
         seedWorkload(env, workload);
         const ours = await measurePlan(env, workload, options.planParallelism);
         progress(`plan ${connectors} connectors / ${namespaces} namespaces: ${ours.wallMs.toFixed(0)} ms, ${ours.calls.total} calls`);
-        const baseline = measureIt ? await measureBaseline(env, workload.desired) : undefined;
+        const baseline = measureIt ? await measureBaseline(env, workload) : undefined;
         if (baseline) progress(`  baseline: ${baseline.wallMs.toFixed(0)} ms, ${baseline.calls.total} calls`);
         return { ours, baseline };
       });

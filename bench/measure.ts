@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { applyPlan } from '../src/apply/apply.js';
 import { systemClock } from '../src/apply/ports.js';
 import type { EmulatorStats } from '../src/emulator/server.js';
-import type { DesiredConnector, LiveConnector, Plan, Target } from '../src/model.js';
+import type { LiveConnector, Plan, Target } from '../src/model.js';
 import { targetKey } from '../src/model.js';
 import { observe } from '../src/observe.js';
 import { buildPlan, targetsOf } from '../src/plan/plan.js';
@@ -98,11 +98,11 @@ export async function measurePlan(env: BenchEnv, workload: PlanWorkload, paralle
   env.emulator.resetStats();
   const memory = rssSampler();
   const started = performance.now();
-  const observed = await observe(targetsOf(workload.desired), env.api, parallelism);
+  const observed = await observe(targetsOf(workload.desired, workload.records), env.api, parallelism);
   memory.sample();
   const cpuBefore = process.cpuUsage();
   const planStarted = performance.now();
-  const plan = buildPlan(workload.desired, observed, { prune: false });
+  const plan = buildPlan(workload.desired, observed, { prune: false, records: workload.records });
   const planWallMs = performance.now() - planStarted;
   const cpu = process.cpuUsage(cpuBefore);
   const wallMs = performance.now() - started;
@@ -125,11 +125,11 @@ export async function measurePlan(env: BenchEnv, workload: PlanWorkload, paralle
  * The result is assembled into the same observed map so both designs end with equal information
  * about declared connectors (the baseline still misses unmanaged ones).
  */
-export async function measureBaseline(env: BenchEnv, desired: readonly DesiredConnector[]): Promise<BaselineMeasurement> {
+export async function measureBaseline(env: BenchEnv, workload: PlanWorkload): Promise<BaselineMeasurement> {
   env.emulator.resetStats();
   const started = performance.now();
   const observed = new Map<string, LiveConnector[]>();
-  for (const d of desired) {
+  for (const d of workload.desired) {
     const live = await env.api.list(d.target);
     const found = live.find((c) => c.name === d.name);
     const key = targetKey(d.target);
@@ -137,7 +137,7 @@ export async function measureBaseline(env: BenchEnv, desired: readonly DesiredCo
     if (found) known.push(found);
     observed.set(key, known);
   }
-  buildPlan(desired, observed, { prune: false });
+  buildPlan(workload.desired, observed, { prune: false, records: workload.records });
   return { wallMs: performance.now() - started, calls: callCounts(env.emulator.stats()) };
 }
 

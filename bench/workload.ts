@@ -3,9 +3,10 @@
  * workspace would hold for them, and the JAR catalog registrations need. Pure and deterministic:
  * the same arguments always give the same workload.
  */
-import type { DesiredConnector, LiveConnector, Target } from '../src/model.js';
+import type { DesiredConnector, LiveConnector, RecordedConnector, Target } from '../src/model.js';
 import { targetKey } from '../src/model.js';
 import type { JarCatalog } from '../src/emulator/server.js';
+import { RECORD_VERSION, type TargetRecord } from '../src/record/record.js';
 
 /** What a plan of the workload should count, known by construction. */
 export interface ExpectedCounts {
@@ -20,6 +21,8 @@ export interface PlanWorkload {
   /** Live connectors to seed, per target, before planning. */
   readonly live: ReadonlyMap<string, { readonly target: Target; readonly connectors: readonly LiveConnector[] }>;
   readonly targets: readonly Target[];
+  /** The record of applied connectors (the action keeps one by default), keyed by `targetKey`. */
+  readonly records: ReadonlyMap<string, TargetRecord>;
   readonly expected: ExpectedCounts;
 }
 
@@ -67,6 +70,7 @@ export function liveFor(declared: DesiredConnector): LiveConnector {
  * `connectors` declarations round-robin over `namespaces` namespaces of one workspace. Most are
  * already live as declared (a steady-state repository); of every 20, one is new (register), one
  * has drifted (replace), and of every 50 one is declared `state: absent` while still live (delete).
+ * Every live connector is on record as applied from its declared JAR, so nothing is adopted.
  */
 export function planWorkload(workspaceId: string, connectors: number, namespaces: number): PlanWorkload {
   const targets = Array.from({ length: namespaces }, (_, i) => ({ workspaceId, namespace: namespaceName(i) }));
@@ -74,11 +78,14 @@ export function planWorkload(workspaceId: string, connectors: number, namespaces
   const live = new Map<string, { target: Target; connectors: LiveConnector[] }>(
     targets.map((target) => [targetKey(target), { target, connectors: [] }]),
   );
+  const recorded = new Map<string, Record<string, RecordedConnector>>(targets.map((target) => [targetKey(target), {}]));
   const counts = { register: 0, replace: 0, delete: 0, unchanged: 0 };
   for (let i = 0; i < connectors; i++) {
     const target = targets[i % namespaces] as Target;
     const declared = declaredConnector(target, i);
     const seeded = live.get(targetKey(target))?.connectors ?? [];
+    const record = recorded.get(targetKey(target)) ?? {};
+    if (i % 20 !== 0) record[declared.name] = { jarUrl: declared.jarUrl ?? '', type: declared.type ?? '', commit: 'c0ffee' };
     if (i % 50 === 2) {
       desired.push({ ...declared, state: 'absent' });
       seeded.push(liveFor(declared));
@@ -96,7 +103,13 @@ export function planWorkload(workspaceId: string, connectors: number, namespaces
       counts.unchanged++;
     }
   }
-  return { desired, live, targets, expected: counts };
+  const records = new Map(
+    targets.map((target) => {
+      const key = targetKey(target);
+      return [key, { version: RECORD_VERSION, workspaceId, namespace: target.namespace, connectors: recorded.get(key) ?? {} }] as const;
+    }),
+  );
+  return { desired, live, targets, records, expected: counts };
 }
 
 /** `count` new connectors in one target, nothing live yet. */

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const BUNDLE = join(PROJECT_ROOT, 'dist', 'index.js');
+/** The bundle to run; `FCA_BUNDLE` points elsewhere (e.g. a private build while dist/ is being rebuilt). */
+export const BUNDLE = process.env.FCA_BUNDLE ? resolve(process.env.FCA_BUNDLE) : join(PROJECT_ROOT, 'dist', 'index.js');
 
 export interface RunOptions {
   /** The repository checkout (GITHUB_WORKSPACE). */

@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { NAME_PATTERN } from './definitions/validate.js';
 import { parseDuration } from './duration.js';
+import { validateOidcOptions } from './ververica/oidc.js';
 
 export const COMMANDS = ['auto', 'plan', 'apply', 'export'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -22,7 +23,7 @@ export interface OidcSettings {
   readonly oidcProviderArn: string;
   readonly roleSessionName: string;
   readonly audience: string;
-  /** STS endpoint override (`ALIBABA_CLOUD_STS_ENDPOINT`), e.g. a regional or local one. */
+  /** `sts-endpoint`: STS host (default sts.aliyuncs.com), e.g. a regional or VPC endpoint. */
   readonly stsEndpoint?: string;
 }
 
@@ -89,6 +90,8 @@ export interface Settings {
   readonly maxRetries: number;
   /** `request-timeout`: bound of one API request, in ms. */
   readonly requestTimeoutMs: number;
+  /** `RUNNER_TEMP`: where short-lived private files (the ID token) may be written. */
+  readonly tempDir?: string;
   /** Every secret value the action was given, for scrubbing. */
   readonly secrets: readonly string[];
   readonly event: EventInfo;
@@ -188,13 +191,14 @@ export function readSettings(
           oidcProviderArn,
           roleSessionName: input('role-session-name').trim() || `github-${env.GITHUB_RUN_ID ?? 'run'}`.slice(0, 64),
           audience: input('audience').trim() || 'sts.aliyuncs.com',
-          stsEndpoint: env.ALIBABA_CLOUD_STS_ENDPOINT || undefined,
+          stsEndpoint: input('sts-endpoint').trim() || undefined,
         }
       : undefined;
   for (const name of ['workspace-id', 'namespace']) {
     const value = input(name).trim();
     if (value && !NAME_PATTERN.test(value)) problems.push(`Input \`${name}\` may hold only letters, digits, '.', '_' and '-' (starting with a letter or digit), got "${value}".`);
   }
+  if (oidc) problems.push(...validateOidcOptions(oidc));
   const exportPath = input('export-path').trim() || 'connectors/exported/';
   if (exportPath.split(/[\\/]/).includes('..') || exportPath.startsWith('/')) problems.push(`Input \`export-path\` must be a relative path inside the repository, got "${exportPath}".`);
 
@@ -223,6 +227,7 @@ export function readSettings(
     parallelism: integer('parallelism', 4, 1, 64),
     maxRetries: integer('max-retries', 4, 0, 10),
     requestTimeoutMs: duration('request-timeout', '30s'),
+    tempDir: env.RUNNER_TEMP || undefined,
     secrets: [accessKeySecret, securityToken, githubToken].filter((s) => s !== ''),
     event: readEvent(context, env),
   };

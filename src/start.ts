@@ -11,6 +11,7 @@ import { scrub } from './secrets.js';
 import { InputError, readSettings, type Settings } from './settings.js';
 import { createConnectorApi } from './ververica/connectors.js';
 import { openApiConfig } from './ververica/config.js';
+import { oidcCredential } from './ververica/oidc.js';
 import { DEFAULT_RETRY_POLICY } from './ververica/retry.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -56,7 +57,12 @@ export async function start(): Promise<void> {
       writeFiles: (files) => writeFilesUnder(settings.root, files),
       connectorApi: async () =>
         createConnectorApi({
-          config: openApiConfig(settings),
+          config: openApiConfig(
+            settings,
+            settings.oidc
+              ? await oidcCredential(settings.oidc, (audience) => core.getIDToken(audience), { mask: (s) => core.setSecret(s), tempDir: settings.tempDir })
+              : undefined,
+          ),
           requestTimeoutMs: settings.requestTimeoutMs,
           retry: { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries },
           hooks: {

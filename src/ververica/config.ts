@@ -18,11 +18,14 @@ function credentialsExports(): { Credential: CredentialClass; Config: Credential
 /**
  * The runtime configuration for the API: endpoint and credentials. Static keys from inputs win;
  * otherwise the standard Alibaba Cloud credential chain (environment, OIDC role, profiles).
+ * `signedIn` is a credential obtained beforehand (keyless sign-in, see oidc.ts).
  */
-export function openApiConfig(settings: Pick<Settings, 'credentials' | 'endpoint' | 'regionId' | 'requestTimeoutMs'>): OpenApiConfig {
+export function openApiConfig(settings: Pick<Settings, 'credentials' | 'endpoint' | 'regionId' | 'requestTimeoutMs'>, signedIn?: unknown): OpenApiConfig {
   const { Credential: CredentialImpl, Config: CredentialConfig } = credentialsExports();
   const c = settings.credentials;
-  const credential = c
+  const credential = signedIn
+    ? signedIn
+    : c
     ? new CredentialImpl(
         new CredentialConfig({
           type: c.securityToken ? 'sts' : 'access_key',
