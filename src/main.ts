@@ -261,7 +261,11 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   try {
     records = await r.readRecords();
   } catch (error) {
-    if (error instanceof GitHubPermissionError) return fail(`${error.message}. Grant it in the workflow (permissions: deployments: ${mode === 'apply' ? 'write' : 'read'}) or set record: false.`);
+    if (error instanceof GitHubPermissionError) {
+      // The read names `deployments: read`; an apply also writes the record, so it needs write.
+      const needed = `permissions: deployments: ${mode === 'apply' ? 'write' : 'read'}`;
+      return fail(`${error.message.replace(`\`permissions: ${error.permission}\`.`, `\`${needed}\``)}, or set record: false.`);
+    }
     throw error;
   }
   const api = await deps.connectorApi();
@@ -333,7 +337,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   }
   await core.summary.addRaw(renderSummary({ plan, context: r.context, applied })).write();
 
-  const pull = reviewed.pull ?? (settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
+  const pull = reviewed.pull ?? (settings.event.name !== 'push' && settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
   if (settings.comment && pull !== undefined) {
     try {
       await r.postComment(pull, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: r.context, applied }));

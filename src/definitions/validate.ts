@@ -221,7 +221,7 @@ function explain(error: ErrorObject, doc: ParsedDocument, fileForm: boolean): Lo
     }
     case 'type':
       // `state` also fails its enum, which names the allowed values: one message is enough.
-      if (lastSegment(pointer) === 'state') return undefined;
+      if (lastSegment(pointer) === 'state' || lastSegment(pointer) === 'adopt') return undefined;
       return located(typeMessage(pointer, String(params.type), value));
     case 'minLength':
       return located(`${fieldLabel(pointer)} must not be empty`);
@@ -398,6 +398,7 @@ class Collector {
       ...(typeof f.lookup === 'boolean' ? { lookup: f.lookup } : {}),
       ...(Array.isArray(f.supported_formats) ? { supportedFormats: f.supported_formats as string[] } : {}),
       ...(dependencies !== undefined ? { dependencies } : {}),
+      ...(f.adopt === 'replace' ? { adopt: 'replace' as const } : {}),
     };
     this.placed.push({ connector, namePosition: at('connector_name'), typePosition: at('connector_type') });
   }

@@ -1,0 +1,134 @@
+/**
+ * The apply on push to the default branch reports back on the merged pull request: the same
+ * sticky comment gains an "Applied" section (what was done per connector, how long it took, what
+ * failed). A push that belongs to no pull request writes the job summary only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botComments, commentCalls, prComments, requestsSince } from '../support/pr-helpers.js';
+import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+
+const MERGED_AT = '2025-03-04T05:06:07Z';
+const MISSING_JAR = 'oss://flink-artifacts/connectors/not-uploaded-9.9.9.jar';
+
+/** The rows of the Applied table, by connector name. */
+function appliedRows(body: string): Map<string, string[]> {
+  const at = body.indexOf('#### Applied');
+  const rows = new Map<string, string[]>();
+  if (at < 0) return rows;
+  for (const line of body.slice(at).split('\n')) {
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    if (cells.length !== 7 || !/^`/.test(cells[0] ?? '')) continue;
+    rows.set(cells[1] ?? '', cells);
+  }
+  return rows;
+}
+
+describe('apply on push reports on the merged pull request', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await startWorld();
+    await world.write({
+      'connectors/kafka.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 }),
+      'connectors/http.yaml': connectorYaml({ connector_name: 'http-lookup', connector_type: 'http-lookup', jar_url: JARS.http, lookup: true }),
+    });
+  });
+
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('updates the merged PR comment with an Applied section: action, status and duration per connector', async () => {
+    const pr = 700;
+    const sha = '7'.repeat(40);
+    const plan = await world.plan({ pr });
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    const [planned] = prComments(world.github, pr);
+    expect(planned?.body).not.toContain('#### Applied');
+
+    world.github.setPullsForCommit(OWNER, REPO, sha, [{ number: pr, merged_at: MERGED_AT, state: 'closed' }]);
+    const since = world.github.requests().length;
+    const apply = await world.apply({ sha });
+    expect(apply.exitCode, apply.stdout + apply.stderr).toBe(0);
+    expect(apply.outputs.result).toBe('applied');
+    expect(world.emulator.connectors(WS, NS).map((c) => c.name).sort()).toEqual(['http-lookup', 'kafka-orders']);
+
+    const log = requestsSince(world.github, since);
+    expect(log.filter((e) => e.method === 'GET' && e.path.startsWith(`/repos/${OWNER}/${REPO}/commits/${sha}/pulls`))).toHaveLength(1);
+    const calls = commentCalls(log, pr);
+    expect(calls.post).toHaveLength(0);
+    expect(calls.patch.map((e) => e.path)).toEqual([`/repos/${OWNER}/${REPO}/issues/comments/${planned?.id}`]);
+
+    const comments = prComments(world.github, pr);
+    expect(comments).toHaveLength(1);
+    const body = comments[0]?.body ?? '';
+    expect(body).toContain('Plan: 2 to register, 0 to replace, 0 to delete.');
+    expect(body).toContain('#### Applied');
+    expect(body).toContain('Apply: 2 done, 0 failed, 0 skipped.');
+    const rows = appliedRows(body);
+    expect([...rows.keys()].sort()).toEqual(['http-lookup', 'kafka-orders']);
+    for (const cells of rows.values()) {
+      expect(cells[2]).toBe(`${WS}/${NS}`);
+      expect(cells[3]).toBe('register');
+      expect(cells[4]).toBe('✅ done');
+      expect(cells[5]).toMatch(/^\d+\.\d s$|^\d+ m \d\d s$/);
+    }
+    expect(apply.outputs['comment-url']).toBe(comments[0]?.html_url);
+    expect(apply.summary).toContain('#### Applied');
+  });
+
+  it('names the failures in the Applied section when a registration fails', async () => {
+    const pr = 701;
+    const sha = '8'.repeat(40);
+    await world.write({
+      'connectors/broken.yaml': connectorYaml({ connector_name: 'orders-archive', connector_type: 'orders-archive', jar_url: MISSING_JAR }),
+      'connectors/mysql.yaml': connectorYaml({ connector_name: 'mysql-cdc', connector_type: 'mysql-cdc', jar_url: JARS.mysql }),
+    });
+    const plan = await world.plan({ pr });
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(plan.outputs['to-register']).toBe('2');
+
+    world.github.setPullsForCommit(OWNER, REPO, sha, [{ number: pr, merged_at: MERGED_AT, state: 'closed' }]);
+    const apply = await world.apply({ sha });
+    expect(apply.exitCode).toBe(1);
+    expect(apply.outputs.result).toBe('failed');
+
+    const comments = prComments(world.github, pr);
+    expect(comments).toHaveLength(1);
+    const body = comments[0]?.body ?? '';
+    expect(body).toContain('Apply: 1 done, 1 failed, 0 skipped.');
+    expect(body).toMatch(/> \[!CAUTION\]\n> 1 change failed: orders-archive\./);
+    const rows = appliedRows(body);
+    expect(rows.get('mysql-cdc')?.slice(3, 5)).toEqual(['register', '✅ done']);
+    const failed = rows.get('orders-archive');
+    expect(failed?.slice(3, 5)).toEqual(['register', '❌ failed']);
+    expect(failed?.[5]).toMatch(/^\d+\.\d s$/);
+    expect(failed?.[6]).toMatch(/JarNotFound|does not exist/);
+    // The connectors of the earlier PR are not part of this apply's outcome.
+    expect(rows.has('kafka-orders')).toBe(false);
+    await world.remove('connectors/broken.yaml');
+  });
+
+  it('writes only the job summary for a push that belongs to no pull request', async () => {
+    const sha = '9'.repeat(40);
+    await world.write({ 'connectors/redis.yaml': connectorYaml({ connector_name: 'redis-cache', connector_type: 'redis-cache', jar_url: JARS.redis, sink: true, lookup: true }) });
+    const before = new Map([700, 701].map((pr) => [pr, prComments(world.github, pr)]));
+    const since = world.github.requests().length;
+
+    const apply = await world.apply({ sha });
+    expect(apply.exitCode, apply.stdout + apply.stderr).toBe(0);
+    expect(apply.outputs.result).toBe('applied');
+    expect(world.emulator.connectors(WS, NS).map((c) => c.name)).toContain('redis-cache');
+
+    const log = requestsSince(world.github, since);
+    expect(log.filter((e) => e.method === 'GET' && e.path.startsWith(`/repos/${OWNER}/${REPO}/commits/${sha}/pulls`))).toHaveLength(1);
+    expect(commentCalls(log).all).toEqual([]);
+    for (const [pr, comments] of before) expect(prComments(world.github, pr)).toEqual(comments);
+    expect(apply.outputs['comment-url'] ?? '').toBe('');
+
+    expect(apply.summary).toContain('Plan: 1 to register, 0 to replace, 0 to delete.');
+    expect(apply.summary).toContain('#### Applied');
+    expect(apply.summary).toMatch(/\| `\+` \| redis-cache \| ws-e2e\/default \| register \| ✅ done \| \d+\.\d s \|/);
+    expect(botComments(world.github, 700)).toHaveLength(1);
+  });
+});
