@@ -182,11 +182,8 @@ describe('apply', () => {
     expect(env.emulator.stats()).toEqual({ calls: { RegisterCustomConnector: 36, ListCustomConnectors: 3 }, total: 39 });
   });
 
-  // Known gap: each JAR joins the namespace's shared poll as soon as its own registration returns,
-  // so polling starts while later registrations are still running and the namespace is listed once
-  // per tick for the whole registration phase instead of once at its end. Remove `.fails` once the
-  // waits of a namespace start after its registrations (or no earlier than one poll interval).
-  it.fails('registers K connectors with exactly one list call when nothing holds the lists back', async () => {
+  // Registrations of a namespace are all requested before its first poll.
+  it('registers K connectors with exactly one list call when nothing holds the lists back', async () => {
     const K = 25;
     const target = { workspaceId: workspace, namespace: 'default' };
     const plan = await planFor(registrationWorkload(target, K));
@@ -252,10 +249,8 @@ describe('apply', () => {
     expect(recorder.peak.mutations).toBe(parallelism);
   });
 
-  // Known gap: the list calls of the shared poll run outside the apply's concurrency limit, so a
-  // namespace polls while registrations hold every slot: up to P plus one per namespace in flight.
-  // Remove `.fails` once the poll's list calls go through the same limit.
-  it.fails('with parallelism P never has more than P calls in flight, poll lists included', async () => {
+  // The shared poll's list calls count against the same limit as the changes.
+  it('with parallelism P never has more than P calls in flight, poll lists included', async () => {
     const parallelism = 3;
     const target = { workspaceId: workspace, namespace: 'default' };
     const plan = await planFor(registrationWorkload(target, 12));

@@ -2,8 +2,11 @@
  * Helpers for end-to-end tests of the record of applied connectors (GitHub deployments) on top of
  * the world of `world.ts`.
  */
+import { join } from 'node:path';
+import { loadCatalogFile, specToConnector } from '../../src/emulator/catalog.js';
 import type { FakeDeploymentWithStatuses } from '../../src/emulator/github-fake.js';
-import type { RunResult } from '../../scripts/local-runner.js';
+import type { LiveConnector } from '../../src/model.js';
+import { PROJECT_ROOT, type RunResult } from '../../scripts/local-runner.js';
 import { NS, OWNER, REPO, WS, type World } from './world.js';
 
 export const RECORD_TASK = 'flink-connectors';
@@ -65,7 +68,18 @@ export function errorsOf(run: RunResult): string[] {
   return run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
 }
 
-/** The log, the outputs and the error annotations of a run, for failure messages of assertions. */
+/** The exit code and the log of a run, for the messages of failed assertions. */
 export function explain(run: RunResult): string {
   return `exit ${run.exitCode}\n${run.stdout}\n${run.stderr}`;
+}
+
+/** Who "registered" the connectors seeded as if made in the console. */
+export const CONSOLE_USER = 'console-user-1';
+
+/** A connector as the catalog's JAR declares it, as if someone had registered it in the console. */
+export async function consoleConnector(jarUrl: string, overrides: Partial<LiveConnector> = {}): Promise<LiveConnector> {
+  const { catalog } = await loadCatalogFile(join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml'));
+  const spec = catalog[jarUrl]?.[0];
+  if (!spec) throw new Error(`the catalog has no connector for ${jarUrl}`);
+  return { ...specToConnector(spec), creator: CONSOLE_USER, creatorName: 'console user', ...overrides };
 }

@@ -5,7 +5,7 @@ import { contradictions } from '../plan/compare.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { formatDuration } from '../duration.js';
 import type { Clock, Logger } from './ports.js';
-import { NamespaceWatcher } from './wait.js';
+import { NamespaceWatcher, type WaitOutcome } from './wait.js';
 
 export interface ApplyOptions {
   /** Operations in flight at once, across all targets. */
@@ -74,6 +74,7 @@ class TargetApply {
   private readonly outcomes = new Map<string, ApplyOutcome>();
   private readonly tables = new Map<string, readonly TableMeta[]>();
   private readonly watcher: NamespaceWatcher;
+  private readonly limitedApi: ConnectorApi;
 
   constructor(
     private readonly targetPlan: TargetPlan,
@@ -84,7 +85,10 @@ class TargetApply {
     this.target = targetPlan.target;
     this.key = targetKey(targetPlan.target);
     const { clock, log, initialPollMs, maxPollMs } = options;
-    this.watcher = new NamespaceWatcher(api, targetPlan.target, { clock, log, initialIntervalMs: initialPollMs, maxIntervalMs: maxPollMs });
+    // Polls and re-checks count against the same limit as the changes themselves.
+    const limitedList: ConnectorApi = { ...api, list: (t) => limit(() => api.list(t)) };
+    this.limitedApi = limitedList;
+    this.watcher = new NamespaceWatcher(limitedList, targetPlan.target, { clock, log, initialIntervalMs: initialPollMs, maxIntervalMs: maxPollMs });
   }
 
   async run(): Promise<ApplyOutcome[]> {
@@ -118,7 +122,7 @@ class TargetApply {
   private async recheck(pending: Change[]): Promise<Change[]> {
     let live: LiveConnector[];
     try {
-      live = await this.api.list(this.target);
+      live = await this.limitedApi.list(this.target);
     } catch (error) {
       for (const item of pending) this.finish(item, 'skipped', `could not re-check ${this.key} before changing it: ${errorText(error)}`);
       return [];
@@ -196,6 +200,7 @@ class TargetApply {
   }
 
   private async registerPhase(registrations: Change[]): Promise<void> {
+    if (registrations.length === 0) return;
     // One call per JAR: a JAR may declare several connectors.
     const byJar = new Map<string, Change[]>();
     for (const item of registrations) {
@@ -203,18 +208,42 @@ class TargetApply {
       const jar = item.jarUrl ?? '';
       byJar.set(jar, [...(byJar.get(jar) ?? []), item]);
     }
-    await Promise.all([...byJar.entries()].map(([jarUrl, items]) => this.registerGroup(jarUrl, items)));
+    // Every registration of the namespace is requested before the first poll, so the wait costs
+    // one list call per tick for all of them.
+    const requested = await Promise.all(
+      [...byJar.entries()].map(async ([jarUrl, items]) => {
+        try {
+          return { items, parsed: await this.limit(() => this.api.register(this.target, jarUrl, items[0]?.type ?? '')) };
+        } catch (error) {
+          return { items, error };
+        }
+      }),
+    );
+    const expected = new Set(requested.flatMap((r) => (r.parsed ?? []).map((c) => c.name)));
+    let waited: WaitOutcome = { live: [], pending: [...expected] };
+    let waitError: unknown;
+    if (expected.size > 0) {
+      try {
+        waited = await this.watcher.wait('registrations', (live) => [...expected].filter((n) => !live.some((c) => c.name === n)), this.deadline());
+      } catch (error) {
+        waitError = error;
+      }
+    }
+    for (const group of requested) {
+      if (group.parsed === undefined) {
+        for (const item of group.items) await this.fail(item, `register failed: ${errorText(group.error)}`, []);
+        continue;
+      }
+      if (waitError !== undefined) {
+        for (const item of group.items) this.finish(item, 'failed', `registration requested; could not confirm it: ${errorText(waitError)}`);
+        continue;
+      }
+      await this.settleGroup(group.items, { parsed: group.parsed, live: waited.live, missing: waited.pending });
+    }
   }
 
-  private async registerGroup(jarUrl: string, items: Change[]): Promise<void> {
-    const expected = items.map((i) => ({ name: i.name, type: i.type ?? '' }));
-    let result: Awaited<ReturnType<TargetApply['registerJar']>>;
-    try {
-      result = await this.registerJar(jarUrl, expected);
-    } catch (error) {
-      for (const item of items) await this.fail(item, `register failed: ${errorText(error)}`, []);
-      return;
-    }
+  /** Checks what one JAR's registration gave against each definition that asked for it. */
+  private async settleGroup(items: Change[], result: { parsed: LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }): Promise<void> {
     // Connectors the JAR brought in that no item of this group asked for: not ours to keep.
     const unwanted = result.parsed.filter((c) => !items.some((i) => i.name === c.name && i.type === c.type)).map((c) => c.name);
     for (const item of items) {
