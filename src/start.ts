@@ -47,7 +47,9 @@ export async function start(): Promise<void> {
       }
       throw error;
     }
-    secrets = settings.secrets;
+    // Credentials obtained later (keyless sign-in) are added as they arrive, so errors are scrubbed of them too.
+    const scrubbed = [...settings.secrets];
+    secrets = scrubbed;
     const octokit = settings.githubToken && settings.event.owner ? createOctokit(settings.githubToken, settings.githubApiUrl) : undefined;
     await run({
       settings,
@@ -60,7 +62,13 @@ export async function start(): Promise<void> {
           config: openApiConfig(
             settings,
             settings.oidc
-              ? await oidcCredential(settings.oidc, (audience) => core.getIDToken(audience), { mask: (s) => core.setSecret(s), tempDir: settings.tempDir })
+              ? await oidcCredential(settings.oidc, (audience) => core.getIDToken(audience), {
+                  mask: (s) => {
+                    core.setSecret(s);
+                    scrubbed.push(s);
+                  },
+                  tempDir: settings.tempDir,
+                })
               : undefined,
           ),
           requestTimeoutMs: settings.requestTimeoutMs,
@@ -70,7 +78,7 @@ export async function start(): Promise<void> {
             random: Math.random,
             onRetry: (error, attempt, delayMs) => core.info(`retrying ${error.action} (attempt ${attempt + 1}) in ${delayMs} ms: ${error.message}`),
           },
-          secrets: settings.secrets,
+          secrets: scrubbed,
         }),
     });
   } catch (error) {

@@ -24,10 +24,10 @@ describe('events and commands', () => {
   });
 
   /** Runs with `event`, checking that it planned 1 registration, changed nothing and wrote no comment. */
-  async function expectPlanWithoutComment(eventName: string, payload: Record<string, unknown>, inputs: Record<string, string> = {}) {
+  async function expectPlanWithoutComment(eventName: string, payload: Record<string, unknown>, inputs: Record<string, string> = {}, ref = 'refs/heads/main') {
     world.emulator.resetStats();
     const since = world.github.requests().length;
-    const run = await world.plan({ eventName, payload, ref: 'refs/heads/main', inputs });
+    const run = await world.plan({ eventName, payload, ref, inputs });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(`flink-connector-action: plan (event ${eventName}`);
     expect(run.outputs.result).toBe('planned');
@@ -49,7 +49,7 @@ describe('events and commands', () => {
   });
 
   it('a push to another branch plans without a comment', async () => {
-    await expectPlanWithoutComment('push', { ref: 'refs/heads/feature', before: 'c'.repeat(40), after: 'f'.repeat(40), repository: REPOSITORY });
+    await expectPlanWithoutComment('push', { ref: 'refs/heads/feature', before: 'c'.repeat(40), after: 'f'.repeat(40), repository: REPOSITORY }, {}, 'refs/heads/feature');
   });
 
   it('command: apply on a pull_request event does not apply: it warns and plans', async () => {

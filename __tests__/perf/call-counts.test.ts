@@ -249,18 +249,23 @@ describe('apply', () => {
     expect(recorder.peak.mutations).toBe(parallelism);
   });
 
-  // The shared poll's list calls count against the same limit as the changes.
-  it('with parallelism P never has more than P calls in flight, poll lists included', async () => {
+  // The shared poll's list calls count against the same limit as the changes: a namespace that
+  // has finished registering waits for a slot while another namespace's registrations hold them all.
+  it('with parallelism P never has more than P calls in flight, poll lists included (several namespaces)', async () => {
     const parallelism = 3;
-    const target = { workspaceId: workspace, namespace: 'default' };
-    const plan = await planFor(registrationWorkload(target, 12));
-    // Slow registrations: a poll started by the first ones overlaps the next ones.
-    const recorder = recording(env.api, { delayFor: (op) => (op === 'register' ? 30 : 0) });
+    const first = { workspaceId: workspace, namespace: 'first' };
+    const second = { workspaceId: workspace, namespace: 'second' };
+    const plan = await planFor([...registrationWorkload(first, parallelism), ...registrationWorkload(second, 12)]);
+    const recorder = recording(env.api, { delayFor: (op, target) => (op === 'register' && target.namespace === 'second' ? 30 : 0) });
 
     const result = await applyPlan(plan, recorder.api, options(parallelism));
 
     expect(result.ok).toBe(true);
-    expect(recorder.peak.all).toBeLessThanOrEqual(parallelism);
+    expect(recorder.peak.all).toBe(parallelism);
+    // The first namespace's poll did overlap the second namespace's registrations.
+    const firstList = recorder.calls.find((c) => c.op === 'list' && c.target === targetKey(first));
+    const secondRegistersEnded = Math.max(...recorder.calls.filter((c) => c.op === 'register' && c.target === targetKey(second)).map((c) => c.endedAt ?? 0));
+    expect(firstList?.startedAt).toBeLessThan(secondRegistersEnded);
   });
 });
 

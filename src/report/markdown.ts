@@ -157,6 +157,7 @@ function changeCell(item: PlanItem, caps: Caps): string {
   if (item.jarUrl !== undefined && (item.action === 'register' || item.action === 'replace')) {
     parts.push(`JAR: ${esc(item.jarUrl, caps.reason)}`);
   }
+  if (item.description) parts.push(`<sub>${esc(item.description, caps.reason)}</sub>`);
   return parts.filter((p) => p !== '').join('<br>');
 }
 

@@ -27,6 +27,7 @@ function itemLines(item: PlanItem): string[] {
   if (item.jarUrl !== undefined && (item.action === 'register' || item.action === 'replace')) {
     details.push(`        jar: ${oneLine(item.jarUrl, REASON_MAX)}`);
   }
+  if (item.description) details.push(`        description: ${oneLine(item.description, REASON_MAX)}`);
   return [head, ...details];
 }
 
