@@ -65,6 +65,9 @@ describe('static keys: plan, apply, failing apply, signature failure', () => {
     for (const [name, run] of runs) {
       expect(run.stdout, name).toContain(`::add-mask::${name === 'signature failure' ? WRONG_SECRET : ACCESS_KEY_SECRET}`);
       expect(run.stdout, name).toContain(`::add-mask::${GITHUB_TOKEN}`);
+      // The masks come first: nothing is logged before them.
+      const lines = run.stdout.split('\n');
+      expect(lines.findIndex((l) => !l.startsWith('::add-mask::')), name).toBeGreaterThan(lines.findLastIndex((l) => l === `::add-mask::${GITHUB_TOKEN}`));
       expect(leaks(everythingWritten(run), SECRETS), name).toEqual([]);
     }
   });

@@ -30,6 +30,12 @@ const isChange = (item: PlanItem): item is Change =>
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** The names of `wanted` the list does not show yet (a set lookup per tick, not a scan per name). */
+function missingFrom(live: readonly LiveConnector[], wanted: ReadonlySet<string>): string[] {
+  const listed = new Set(live.map((c) => c.name));
+  return [...wanted].filter((n) => !listed.has(n));
+}
+
 const tablesText = (tables: readonly TableMeta[]): string => tables.map((t) => `${t.catalogName}.${t.databaseName}.${t.tableName}`).join(', ');
 
 /** The same connector, as far as the API shows it (creator/modifier fields are volatile). */
@@ -157,8 +163,9 @@ class TargetApply {
     const wanted = new Set(requested);
     try {
       const waited = await this.watcher.wait('deletions', (live) => live.filter((c) => wanted.has(c.name)).map((c) => c.name), this.deadline());
-      for (const name of waited.pending) onFailed(name, `delete requested, but ${name} was still listed after ${formatDuration(this.options.timeoutMs)}`);
-      return new Set(requested.filter((n) => !waited.pending.includes(n)));
+      const stillListed = new Set(waited.pending);
+      for (const name of stillListed) onFailed(name, `delete requested, but ${name} was still listed after ${formatDuration(this.options.timeoutMs)}`);
+      return new Set(requested.filter((n) => !stillListed.has(n)));
     } catch (error) {
       for (const name of requested) onFailed(name, `delete requested; could not confirm it: ${errorText(error)}`);
       return new Set();
@@ -195,7 +202,7 @@ class TargetApply {
     const parsed = await this.limit(() => this.api.register(this.target, jarUrl, expected[0]?.type ?? ''));
     const names = new Set(parsed.map((c) => c.name));
     if (names.size === 0) return { parsed, live: [], missing: expected.map((e) => e.name) };
-    const waited = await this.watcher.wait('registrations', (live) => [...names].filter((n) => !live.some((c) => c.name === n)), this.deadline());
+    const waited = await this.watcher.wait('registrations', (live) => missingFrom(live, names), this.deadline());
     return { parsed, live: waited.live, missing: waited.pending };
   }
 
@@ -206,7 +213,9 @@ class TargetApply {
     for (const item of registrations) {
       if (!this.started.has(item.name)) this.started.set(item.name, this.options.clock.now());
       const jar = item.jarUrl ?? '';
-      byJar.set(jar, [...(byJar.get(jar) ?? []), item]);
+      const group = byJar.get(jar);
+      if (group) group.push(item);
+      else byJar.set(jar, [item]);
     }
     // Every registration of the namespace is requested before the first poll, so the wait costs
     // one list call per tick for all of them.
@@ -224,7 +233,7 @@ class TargetApply {
     let waitError: unknown;
     if (expected.size > 0) {
       try {
-        waited = await this.watcher.wait('registrations', (live) => [...expected].filter((n) => !live.some((c) => c.name === n)), this.deadline());
+        waited = await this.watcher.wait('registrations', (live) => missingFrom(live, expected), this.deadline());
       } catch (error) {
         waitError = error;
       }
@@ -244,6 +253,8 @@ class TargetApply {
 
   /** Checks what one JAR's registration gave against each definition that asked for it. */
   private async settleGroup(items: Change[], result: { parsed: LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }): Promise<void> {
+    const liveByName = new Map(result.live.map((c) => [c.name, c]));
+    const missing = new Set(result.missing);
     // Connectors the JAR brought in that no item of this group asked for: not ours to keep.
     const unwanted = result.parsed.filter((c) => !items.some((i) => i.name === c.name && i.type === c.type)).map((c) => c.name);
     for (const item of items) {
@@ -253,11 +264,11 @@ class TargetApply {
         await this.fail(item, `the JAR declares ${declares}, not ${item.name} (type ${item.type ?? '?'})`, unwanted.splice(0));
         continue;
       }
-      if (result.missing.includes(item.name)) {
+      if (missing.has(item.name)) {
         this.finish(item, 'failed', `registration requested, but ${item.name} was not listed after ${formatDuration(this.options.timeoutMs)}`);
         continue;
       }
-      const live = result.live.find((c) => c.name === item.name) ?? declared;
+      const live = liveByName.get(item.name) ?? declared;
       const problems = item.desired ? contradictions(item.desired, live) : [];
       if (problems.length > 0) {
         await this.fail(item, `registered, but it contradicts the definition: ${problems.join('; ')}`, [item.name]);
