@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { NAME_PATTERN } from './definitions/validate.js';
 import { parseDuration } from './duration.js';
-import { validateOidcOptions } from './ververica/oidc.js';
+import { validateOidcOptions } from './ververica/oidc-options.js';
 
 export const COMMANDS = ['auto', 'plan', 'apply', 'export'] as const;
 export type Command = (typeof COMMANDS)[number];

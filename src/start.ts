@@ -9,10 +9,7 @@ import { createOctokit } from './github/client.js';
 import { run } from './main.js';
 import { scrub } from './secrets.js';
 import { InputError, readSettings, type Settings } from './settings.js';
-import { createConnectorApi } from './ververica/connectors.js';
-import { openApiConfig } from './ververica/config.js';
-import { oidcCredential } from './ververica/oidc.js';
-import { DEFAULT_RETRY_POLICY } from './ververica/retry.js';
+import { connectorApiFor } from './ververica/factory.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -58,28 +55,15 @@ export async function start(): Promise<void> {
       readDefinitionFiles,
       writeFiles: (files) => writeFilesUnder(settings.root, files),
       connectorApi: async () =>
-        createConnectorApi({
-          config: openApiConfig(
-            settings,
-            settings.oidc
-              ? await oidcCredential(settings.oidc, (audience) => core.getIDToken(audience), {
-                  mask: (s) => {
-                    core.setSecret(s);
-                    scrubbed.push(s);
-                  },
-                  tempDir: settings.tempDir,
-                })
-              : undefined,
-          ),
-          requestTimeoutMs: settings.requestTimeoutMs,
-          retry: { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries },
-          hooks: {
+        connectorApiFor(
+          settings,
+          {
             sleep: systemClock.sleep,
             random: Math.random,
-            onRetry: (error, attempt, delayMs) => core.info(`retrying ${error.action} (attempt ${attempt + 1}) in ${delayMs} ms: ${error.message}`),
+            onRetry: (error, attempt, delayMs) => core.info(`retrying ${error.action} (attempt ${attempt + 1}) in ${delayMs} ms: ${scrub(error.message, scrubbed)}`),
           },
-          secrets: scrubbed,
-        }),
+          scrubbed,
+        ),
     });
   } catch (error) {
     fail(error);
