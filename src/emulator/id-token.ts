@@ -8,8 +8,8 @@
  * (the local STS) uses in place of fetching that JWKS.
  */
 import { createSign, createVerify, generateKeyPairSync, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import { listen, sendJson } from './http.js';
 
 /** GitHub's issuer; what a RAM OIDC provider for Actions is configured with. */
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -106,9 +106,9 @@ export async function startIdTokenIssuer(options: IdTokenIssuerOptions): Promise
 
   const server = createServer((req, res) => {
     const reply = route(req, options.requestToken, mint, jwks, issuer);
-    send(res, reply.status, reply.body);
+    sendJson(res, reply.status, reply.body);
   });
-  const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const url = `http://${await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)}`;
 
   return {
     url,
@@ -193,20 +193,3 @@ function base64url(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64url');
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function listen(server: Server, host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${shown}:${address.port}`);
-    });
-  });
-}

@@ -17,6 +17,7 @@ import { specToConnector, validateConnectorSpecs, type ConnectorSpec, type JarCa
 import { FaultQueue, parseFaultRule, type ApiAction, type FaultEffect, type FaultRule } from './faults.js';
 import { verifySignature, type KeyRecord } from './signature.js';
 import { WorkspaceStore, type TargetState } from './state.js';
+import { readBody } from './http.js';
 
 export type { ApiAction, FaultRule } from './faults.js';
 export type { ConnectorSpec, JarCatalog } from './catalog.js';
@@ -198,7 +199,7 @@ class Emulator {
     const queryStart = url.indexOf('?');
     const rawPath = queryStart < 0 ? url : url.slice(0, queryStart);
     const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     if (this.closed) return;
     if (body === undefined) {
       this.send(res, { status: 413, body: gatewayError('RequestEntityTooLarge', 'The request body is too large.', randomRequestId(), hostOf(req)) });
@@ -466,18 +467,6 @@ function singleHeader(req: IncomingMessage, name: string): string | undefined {
   return req.headersDistinct[name]?.[0];
 }
 
-/** The whole body, or undefined when it exceeds the limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function parseJson(body: Buffer): unknown {
   try {

@@ -13,9 +13,9 @@
  * roles trusting one provider, optionally only for matching `sub` claims.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { listen, readBody, sendJson } from './http.js';
 
 export const STS_VERSION = '2015-04-01';
 
@@ -116,7 +116,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
   const now = options.now ?? Date.now;
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    readBody(req)
+    readBody(req, MAX_BODY_BYTES)
       .then((body) => {
         const requestId = randomUUID().toUpperCase();
         const params = parameters(req.url ?? '/', body);
@@ -132,12 +132,12 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
             record.subject = typeof claims.sub === 'string' ? claims.sub : undefined;
             record.audience = audiences(claims.aud).join(',');
           });
-          send(res, 200, { RequestId: requestId, ...answer });
+          sendJson(res, 200, { RequestId: requestId, ...answer }, 'application/json;charset=utf-8');
         } catch (error) {
           const failure = error instanceof StsError ? error : new StsError(500, 'InternalError', 'The request processing has failed due to some unknown error.');
           record.status = failure.status;
           record.code = failure.code;
-          send(res, failure.status, {
+          sendJson(res, failure.status, {
             RequestId: requestId,
             HostId: req.headers.host ?? 'sts.aliyuncs.com',
             Code: failure.code,
@@ -297,35 +297,3 @@ function utcSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function listen(server: Server, host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`${shown}:${address.port}`);
-    });
-  });
-}
