@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchOptions, runBench } from './bench.js';
 import { formatMs, resultsJson, resultsSvg, resultsTable } from './render.js';
+import { measureStartup } from './startup.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -23,7 +24,12 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'results.json'), resultsJson(results));
   await writeFile(join(outDir, 'results.svg'), resultsSvg(results));
-  console.log(`wrote ${join(outDir, 'results.json')} and results.svg in ${formatMs(results.totalWallMs)}`);
+  const startup = await measureStartup(options.quick ? 3 : 9);
+  console.log(
+    `start-up with nothing to do: ${formatMs(startup.actionMedianMs)} median of ${startup.runs} (bare node: ${formatMs(startup.nodeMedianMs)}); bundle ${(startup.bundleBytes / 1_048_576).toFixed(2)} MiB`,
+  );
+  await writeFile(join(outDir, 'startup.json'), `${JSON.stringify({ ...startup, actionMedianMs: Math.round(startup.actionMedianMs), nodeMedianMs: Math.round(startup.nodeMedianMs) }, null, 2)}\n`);
+  console.log(`wrote ${join(outDir, 'results.json')}, results.svg and startup.json in ${formatMs(results.totalWallMs)}`);
 }
 
 main().catch((error: unknown) => {
