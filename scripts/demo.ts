@@ -2,9 +2,10 @@
  * `npm run demo`: the real action, end to end, with no cloud account. Starts the workspace
  * emulator and the local GitHub fake, copies examples/ into a scratch repository, runs the bundled
  * action as a pull-request plan (which posts the plan comment) and then as the apply that follows
- * the merge, and prints what a user would see.
+ * the merge, then plans a follow-up pull request that bumps a JAR (the record of applied
+ * connectors makes that a replace), and prints what a user would see.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalogFile } from '../src/emulator/catalog.js';
@@ -86,7 +87,30 @@ async function main(): Promise<number> {
       console.log(updated.body);
     }
 
-    banner('3. What the workspace emulator now holds');
+    banner('3. A follow-up pull request bumps kafka-orders to 2.0.0: plan');
+    const kafkaFile = join(repo, 'connectors/streaming/kafka-orders.yaml');
+    const bumped = (await readFile(kafkaFile, 'utf8'))
+      .replace('kafka-orders-1.0.0.jar', 'kafka-orders-2.0.0.jar')
+      .replace('supported_formats: [json, avro]', 'supported_formats: [json, avro, csv]');
+    await writeFile(kafkaFile, bumped);
+    const NEXT_PR = PR + 1;
+    const followUp = await runAction({
+      ...common,
+      eventName: 'pull_request',
+      ref: `refs/pull/${NEXT_PR}/merge`,
+      payload: {
+        number: NEXT_PR,
+        pull_request: {
+          number: NEXT_PR,
+          head: { sha: 'b'.repeat(40), ref: 'bump-kafka', repo: { full_name: `${OWNER}/${REPO}` } },
+          base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+        },
+        repository,
+      },
+    });
+    console.log(readableLog(followUp));
+
+    banner('4. What the workspace emulator now holds');
     for (const [ws, ns] of [
       ['ws-demo', 'default'],
       ['ws-demo', 'analytics'],

@@ -317,8 +317,9 @@ export async function run(deps: Dependencies): Promise<RunResult> {
       log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
     });
     core.endGroup();
+    // Each finished change was logged as it happened; the result repeats only what did not finish.
     core.startGroup('Result');
-    core.info(renderApplyText(applied));
+    core.info(renderApplyText(applied, { unfinishedOnly: true }));
     core.endGroup();
   } else {
     core.info('Nothing to apply.');

@@ -184,3 +184,15 @@ describe('buildPlan with the record of applied connectors', () => {
     expect(plan.targets[0]?.items[0]?.reason).toContain('drift');
   });
 });
+
+describe('buildPlan when the JAR changed and the new one brings other formats', () => {
+  it('says the JAR changed first, then every contradiction', () => {
+    const records = new Map([
+      [targetKey(ws), { version: 1 as const, workspaceId: ws.workspaceId, namespace: ws.namespace, connectors: { a: { jarUrl: 'oss://bucket/a-1.jar', type: 'a', commit: 'c0' } } }],
+    ]);
+    const plan = buildPlan([desired('a', { jarUrl: 'oss://bucket/a-2.jar', supportedFormats: ['json', 'csv'] })], observed([[ws, [live('a')]]]), { prune: false, records });
+    const item = plan.targets[0]?.items[0];
+    expect(item?.reason).toBe('the JAR changed');
+    expect(item?.differences).toEqual(['jar_url: recorded oss://bucket/a-1.jar, declared oss://bucket/a-2.jar', 'supported_formats: live json, declared csv, json']);
+  });
+});

@@ -181,7 +181,7 @@ class TargetApply {
       (name, tables, alreadyGone) => {
         this.tables.set(name, tables);
         const on = tables.length > 0 ? `; tables built on it: ${tablesText(tables)}` : '';
-        this.options.log.info(`${alreadyGone ? 'already gone' : 'deleted'}: ${name} in ${this.key} (${formatDuration(this.options.clock.now() - (this.started.get(name) ?? 0))})${on}`);
+        this.options.log.info(`${alreadyGone ? 'already gone:' : 'deleted'} ${name} in ${this.key} (${formatDuration(this.options.clock.now() - (this.started.get(name) ?? 0))})${on}`);
       },
       (name, message) => {
         const item = byName.get(name);

@@ -57,16 +57,16 @@ function planDeclared(
   if (!current) {
     return { ...base, action: 'register', reason: recorded ? `recorded as applied, but no longer registered in ${key} (drift)` : `not registered in ${key}` };
   }
-  const differences = contradictions(d, current);
-  if (differences.length > 0) return { ...base, action: 'replace', reason: 'the live connector contradicts the definition', differences };
+  const jarChanged = recorded !== undefined && recorded.jarUrl !== d.jarUrl;
+  const differences = [...(jarChanged ? [`jar_url: recorded ${recorded.jarUrl}, declared ${d.jarUrl ?? ''}`] : []), ...contradictions(d, current)];
+  if (differences.length > 0) {
+    return { ...base, action: 'replace', reason: jarChanged ? 'the JAR changed' : 'the live connector contradicts the definition', differences };
+  }
   if (!recordInUse) return { ...base, action: 'unchanged', reason: 'matches the definition' };
   if (!recorded) {
     return d.adopt === 'replace'
       ? { ...base, action: 'replace', reason: 'not in the record; adopt: replace asks to register it again', differences: [] }
       : { ...base, action: 'adopt', reason: 'registered outside this action; adopted into the record without re-registering (its JAR could not be verified)' };
-  }
-  if (recorded.jarUrl !== d.jarUrl) {
-    return { ...base, action: 'replace', reason: 'the JAR changed', differences: [`jar_url: recorded ${recorded.jarUrl}, declared ${d.jarUrl ?? ''}`] };
   }
   if ((recorded.description ?? '') !== (d.description ?? '')) {
     return { ...base, action: 'update', reason: 'only the description changed (record only, no API call)' };

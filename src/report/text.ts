@@ -91,7 +91,11 @@ function outcomeLines(o: ApplyOutcome): string[] {
   return [head, ...tablesLine(o.tables)];
 }
 
-/** One line per outcome (plus the tables built on deleted connectors), then the `Apply:` line. */
-export function renderApplyText(result: ApplyResult): string {
-  return [...result.outcomes.flatMap(outcomeLines), applyLine(result)].join('\n');
+/**
+ * One line per outcome (plus the tables built on deleted connectors), then the `Apply:` line.
+ * `unfinishedOnly` leaves out the changes that finished, for a log that already reported them.
+ */
+export function renderApplyText(result: ApplyResult, options: { unfinishedOnly?: boolean } = {}): string {
+  const shown = options.unfinishedOnly ? result.outcomes.filter((o) => o.status !== 'done') : result.outcomes;
+  return [...shown.flatMap(outcomeLines), applyLine(result)].join('\n');
 }
