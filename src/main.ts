@@ -138,11 +138,17 @@ class Run {
       return undefined;
     }
     const { owner, repo } = this.settings.event;
-    const stored = await readLatestRecordsByTask(this.deps.octokit, { owner, repo, task: RECORD_TASK });
+    const scope = this.settings.commentKey;
+    const stored = await readLatestRecordsByTask(this.deps.octokit, {
+      owner,
+      repo,
+      task: RECORD_TASK,
+      accept: (payload) => (payload as { scope?: unknown } | null)?.scope === scope,
+    });
     const records = new Map<string, TargetRecord>();
     for (const [environment, deployment] of stored) {
       const target = targetOfEnvironment(environment);
-      const record = target && parseRecord(deployment.payload, target);
+      const record = target && parseRecord(deployment.payload, target, scope);
       if (target && record) records.set(targetKey(target), record);
     }
     core.info(`record: ${records.size} target(s) with applied connectors`);
@@ -216,7 +222,7 @@ class Run {
       const previous = records.get(targetKey(tp.target));
       let liveAfter: readonly LiveConnector[] = tp.items.filter((i) => i.live).map((i) => i.live as LiveConnector);
       if (changed) liveAfter = await api.list(tp.target);
-      const next = nextRecord(tp, previous, applied.outcomes, liveAfter, sha);
+      const next = nextRecord(this.settings.commentKey, tp, previous, applied.outcomes, liveAfter, sha);
       if (!touched && sameConnectors(previous, next)) continue;
       const failed = applied.outcomes.some((o) => targetKey(o.target) === targetKey(tp.target) && o.status !== 'done');
       await writeRecord(octokit, {

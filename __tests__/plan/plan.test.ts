@@ -122,6 +122,7 @@ describe('buildPlan with the record of applied connectors', () => {
         targetKey(target),
         {
           version: 1 as const,
+          scope: 'test',
           workspaceId: target.workspaceId,
           namespace: target.namespace,
           connectors: Object.fromEntries(Object.entries(connectors).map(([n, c]) => [n, { ...c, commit: 'c0' }])),
@@ -188,7 +189,7 @@ describe('buildPlan with the record of applied connectors', () => {
 describe('buildPlan when the JAR changed and the new one brings other formats', () => {
   it('says the JAR changed first, then every contradiction', () => {
     const records = new Map([
-      [targetKey(ws), { version: 1 as const, workspaceId: ws.workspaceId, namespace: ws.namespace, connectors: { a: { jarUrl: 'oss://bucket/a-1.jar', type: 'a', commit: 'c0' } } }],
+      [targetKey(ws), { version: 1 as const, scope: 'test', workspaceId: ws.workspaceId, namespace: ws.namespace, connectors: { a: { jarUrl: 'oss://bucket/a-1.jar', type: 'a', commit: 'c0' } } }],
     ]);
     const plan = buildPlan([desired('a', { jarUrl: 'oss://bucket/a-2.jar', supportedFormats: ['json', 'csv'] })], observed([[ws, [live('a')]]]), { prune: false, records });
     const item = plan.targets[0]?.items[0];

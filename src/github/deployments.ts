@@ -118,12 +118,12 @@ export async function readLatestRecord(
 }
 
 /**
- * The newest deployment of every environment that has deployments of `task`: one paginated
+ * Per environment, the newest deployment of `task` whose payload `accept` takes: one paginated
  * listing, newest first, instead of one call per environment.
  */
 export async function readLatestRecordsByTask(
   octokit: Octokit,
-  query: { readonly owner: string; readonly repo: string; readonly task: string },
+  query: { readonly owner: string; readonly repo: string; readonly task: string; readonly accept: (payload: unknown) => boolean },
 ): Promise<Map<string, StoredRecord>> {
   const { owner, repo, task } = query;
   const latest = new Map<string, StoredRecord>();
@@ -131,7 +131,8 @@ export async function readLatestRecordsByTask(
     const all = await octokit.paginate(octokit.rest.repos.listDeployments, { owner, repo, task, per_page: 100 });
     for (const d of all) {
       if (latest.has(d.environment)) continue;
-      latest.set(d.environment, { id: d.id, ref: d.ref, sha: d.sha, payload: decodePayload(d.payload), createdAt: d.created_at });
+      const payload = decodePayload(d.payload);
+      if (query.accept(payload)) latest.set(d.environment, { id: d.id, ref: d.ref, sha: d.sha, payload, createdAt: d.created_at });
     }
     return latest;
   } catch (error) {

@@ -12,6 +12,11 @@ export const RECORD_VERSION = 1;
 
 export interface TargetRecord {
   readonly version: typeof RECORD_VERSION;
+  /**
+   * Which job wrote it (the comment key): jobs that split targets between them each see only
+   * their own record, so one job never deletes what another applied.
+   */
+  readonly scope: string;
   readonly workspaceId: string;
   readonly namespace: string;
   /** Connector name → what was applied. */
@@ -32,11 +37,11 @@ export function targetOfEnvironment(environment: string): Target | undefined {
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-/** Reads a stored payload; anything that is not a record of ours is treated as no record. */
-export function parseRecord(payload: unknown, target: Target): TargetRecord | undefined {
+/** Reads a stored payload; anything that is not a record of this scope is treated as no record. */
+export function parseRecord(payload: unknown, target: Target, scope: string): TargetRecord | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const p = payload as Record<string, unknown>;
-  if (p.version !== RECORD_VERSION || typeof p.connectors !== 'object' || p.connectors === null) return undefined;
+  if (p.version !== RECORD_VERSION || p.scope !== scope || typeof p.connectors !== 'object' || p.connectors === null) return undefined;
   const connectors: Record<string, RecordedConnector> = {};
   for (const [name, value] of Object.entries(p.connectors as Record<string, unknown>)) {
     if (typeof value !== 'object' || value === null) continue;
@@ -44,7 +49,7 @@ export function parseRecord(payload: unknown, target: Target): TargetRecord | un
     if (!isString(v.jarUrl) || !isString(v.type)) continue;
     connectors[name] = { jarUrl: v.jarUrl, type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
   }
-  return { version: RECORD_VERSION, workspaceId: target.workspaceId, namespace: target.namespace, connectors };
+  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, connectors };
 }
 
 /**
@@ -53,6 +58,7 @@ export function parseRecord(payload: unknown, target: Target): TargetRecord | un
  * (a failed replace that was rolled back, a failed delete), as long as the connector is live.
  */
 export function nextRecord(
+  scope: string,
   targetPlan: TargetPlan,
   previous: TargetRecord | undefined,
   outcomes: readonly ApplyOutcome[],
@@ -75,7 +81,7 @@ export function nextRecord(
       connectors[item.name] = before;
     }
   }
-  return { version: RECORD_VERSION, workspaceId: target.workspaceId, namespace: target.namespace, connectors: sortKeys(connectors) };
+  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, connectors: sortKeys(connectors) };
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { LiveConnector, TargetPlan } from '../../src/model.js';
+import { environmentOf, nextRecord, parseRecord, sameConnectors, targetOfEnvironment } from '../../src/record/record.js';
+
+const target = { workspaceId: 'ws-1', namespace: 'default' };
+const live = (name: string): LiveConnector => ({ name, type: name, source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] });
+
+describe('the record of applied connectors', () => {
+  it('round-trips the environment name', () => {
+    expect(environmentOf(target)).toBe('flink-connectors/ws-1/default');
+    expect(targetOfEnvironment('flink-connectors/ws-1/default')).toEqual(target);
+    expect(targetOfEnvironment('production')).toBeUndefined();
+    expect(targetOfEnvironment('flink-connectors/ws-1/default/extra')).toBeUndefined();
+  });
+
+  it('reads only records of its own scope', () => {
+    const payload = { version: 1, scope: 'job-a', connectors: { k: { jarUrl: 'oss://b/k.jar', type: 'k', commit: 'c1' } } };
+    expect(parseRecord(payload, target, 'job-a')?.connectors.k?.jarUrl).toBe('oss://b/k.jar');
+    expect(parseRecord(payload, target, 'job-b')).toBeUndefined();
+    expect(parseRecord({ ...payload, version: 2 }, target, 'job-a')).toBeUndefined();
+    expect(parseRecord('not a record', target, 'job-a')).toBeUndefined();
+  });
+
+  it('records finished changes, keeps the previous entry of unfinished ones, and drops what is gone', () => {
+    const desired = (name: string, jarUrl: string) => ({ target, name, type: name, jarUrl, state: 'present' as const, location: { file: 'a.yaml', line: 1 } });
+    const plan: TargetPlan = {
+      target,
+      items: [
+        { action: 'register', target, name: 'new', reason: '', desired: desired('new', 'oss://b/new.jar') },
+        { action: 'replace', target, name: 'bumped', reason: '', desired: desired('bumped', 'oss://b/bumped-2.jar') },
+        { action: 'replace', target, name: 'rolled', reason: '', desired: desired('rolled', 'oss://b/rolled-2.jar') },
+        { action: 'delete', target, name: 'gone', reason: '' },
+        { action: 'unchanged', target, name: 'same', reason: '' },
+      ],
+    };
+    const previous = {
+      version: 1 as const,
+      scope: 's',
+      ...target,
+      connectors: {
+        bumped: { jarUrl: 'oss://b/bumped-1.jar', type: 'bumped', commit: 'c1' },
+        rolled: { jarUrl: 'oss://b/rolled-1.jar', type: 'rolled', commit: 'c1' },
+        gone: { jarUrl: 'oss://b/gone.jar', type: 'gone', commit: 'c1' },
+        same: { jarUrl: 'oss://b/same.jar', type: 'same', commit: 'c0' },
+      },
+    };
+    const outcomes = [
+      { target, name: 'new', action: 'register' as const, status: 'done' as const, durationMs: 1 },
+      { target, name: 'bumped', action: 'replace' as const, status: 'done' as const, durationMs: 1 },
+      { target, name: 'rolled', action: 'replace' as const, status: 'failed' as const, durationMs: 1, rolledBack: true },
+      { target, name: 'gone', action: 'delete' as const, status: 'done' as const, durationMs: 1 },
+    ];
+    const next = nextRecord('s', plan, previous, outcomes, ['new', 'bumped', 'rolled', 'same'].map(live), 'c2');
+    expect(next.connectors).toEqual({
+      bumped: { jarUrl: 'oss://b/bumped-2.jar', type: 'bumped', commit: 'c2' },
+      new: { jarUrl: 'oss://b/new.jar', type: 'new', commit: 'c2' },
+      rolled: { jarUrl: 'oss://b/rolled-1.jar', type: 'rolled', commit: 'c1' },
+      same: { jarUrl: 'oss://b/same.jar', type: 'same', commit: 'c0' },
+    });
+    expect(sameConnectors(previous, next)).toBe(false);
+    expect(sameConnectors(next, { ...next, connectors: { ...next.connectors } })).toBe(true);
+  });
+});
