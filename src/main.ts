@@ -16,7 +16,7 @@ import { findStickyComment, upsertStickyComment } from './github/sticky-comment.
 import type { ApplyResult, DefinitionError, DesiredConnector, LiveConnector, Plan, Target } from './model.js';
 import { targetKey } from './model.js';
 import { observe } from './observe.js';
-import { buildPlan, hasAnyChange, hasChanges, targetsOf } from './plan/plan.js';
+import { buildPlan, hasAnyChange, hasChanges, isChange, isWorkspaceChange, targetsOf } from './plan/plan.js';
 import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors, targetOfEnvironment } from './record/record.js';
 import { escapeMarkdown } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
@@ -37,6 +37,8 @@ export interface Dependencies {
   /** Writes files under the repository root (for `command: export`). */
   readonly writeFiles: (files: ReadonlyArray<{ path: string; content: string }>) => Promise<void>;
   readonly clock: Clock;
+  /** Values to scrub from messages; grows when sign-in obtains credentials. */
+  readonly secrets: readonly string[];
 }
 
 export type Mode = 'plan' | 'apply' | 'export';
@@ -197,7 +199,11 @@ class Run {
   }
 
   /** The fingerprint of the plan last posted on the PR the pushed commit came from. */
-  async reviewedFingerprint(): Promise<{ pull?: number; fingerprint?: string }> {
+  /**
+   * The fingerprint of the plan last posted on the PR the pushed commit came from. `problem` says
+   * why it could not be checked: then the apply is refused unless unreviewed changes are allowed.
+   */
+  async reviewedFingerprint(): Promise<{ pull?: number; fingerprint?: string; problem?: string }> {
     const { octokit } = this.deps;
     const { owner, repo, sha } = this.settings.event;
     if (!octokit || !owner || !sha) return {};
@@ -205,39 +211,52 @@ class Run {
       const pull = await findPullForCommit(octokit, owner, repo, sha);
       if (pull === undefined) return {};
       const comment = await findStickyComment(octokit, { owner, repo, issueNumber: pull, marker: commentMarker(this.settings.commentKey) });
-      return { pull, fingerprint: comment ? readFingerprint(comment.body) : undefined };
+      const fingerprint = comment ? readFingerprint(comment.body) : undefined;
+      return fingerprint ? { pull, fingerprint } : { pull, problem: `Pull request #${pull} has no plan comment from this action (comment-key ${this.settings.commentKey}), so nothing was reviewed` };
     } catch (error) {
-      core.warning(`Could not read the reviewed plan from the pull request: ${messageOf(error, this.settings.secrets)}`);
-      return {};
+      return { problem: `The reviewed plan could not be read from the pull request: ${messageOf(error, this.deps.secrets)}` };
     }
   }
 
-  async writeRecords(plan: Plan, api: ConnectorApi, records: Map<string, TargetRecord>, applied: ApplyResult): Promise<void> {
+  /**
+   * Writes the record of each target the plan touched. Every target is tried, so one failure
+   * does not leave the others stale; the problems are returned together.
+   */
+  async writeRecords(plan: Plan, api: ConnectorApi, records: Map<string, TargetRecord>, applied: ApplyResult): Promise<string[]> {
     const { octokit } = this.deps;
-    if (!octokit) return;
+    if (!octokit) return [];
     const { owner, repo, sha, runUrl } = this.settings.event;
+    const problems: string[] = [];
     for (const tp of plan.targets) {
-      const changed = tp.items.some((i) => i.action === 'register' || i.action === 'replace' || i.action === 'delete');
-      const touched = changed || tp.items.some((i) => i.action === 'adopt' || i.action === 'update');
-      const previous = records.get(targetKey(tp.target));
-      let liveAfter: readonly LiveConnector[] = tp.items.filter((i) => i.live).map((i) => i.live as LiveConnector);
-      if (changed) liveAfter = await api.list(tp.target);
-      const next = nextRecord(this.settings.commentKey, tp, previous, applied.outcomes, liveAfter, sha);
-      if (!touched && sameConnectors(previous, next)) continue;
-      const failed = applied.outcomes.some((o) => targetKey(o.target) === targetKey(tp.target) && o.status !== 'done');
-      await writeRecord(octokit, {
-        owner,
-        repo,
-        environment: environmentOf(tp.target),
-        ref: sha,
-        task: RECORD_TASK,
-        payload: { ...next },
-        state: failed ? 'failure' : 'success',
-        logUrl: runUrl,
-        description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,
-      });
-      core.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${targetKey(tp.target)} (${environmentOf(tp.target)})`);
+      const key = targetKey(tp.target);
+      try {
+        const changed = tp.items.some(isWorkspaceChange);
+        const previous = records.get(key);
+        const liveAfter: readonly LiveConnector[] = changed ? await api.list(tp.target) : tp.items.flatMap((i) => (i.live ? [i.live] : []));
+        const next = nextRecord(this.settings.commentKey, tp, previous, applied.outcomes, liveAfter, sha);
+        if (!tp.items.some(isChange) && sameConnectors(previous, next)) continue;
+        const failed = applied.outcomes.some((o) => targetKey(o.target) === key && o.status !== 'done');
+        await writeRecord(octokit, {
+          owner,
+          repo,
+          environment: environmentOf(tp.target),
+          ref: sha,
+          task: RECORD_TASK,
+          payload: { ...next },
+          state: failed ? 'failure' : 'success',
+          logUrl: runUrl,
+          description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,
+        });
+        core.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${key} (${environmentOf(tp.target)})`);
+      } catch (error) {
+        problems.push(
+          error instanceof GitHubPermissionError
+            ? `Could not record what was applied to ${key}: ${error.message}. Grant permissions: deployments: write to the apply job.`
+            : `Could not record what was applied to ${key}: ${messageOf(error, this.deps.secrets)}`,
+        );
+      }
     }
+    return problems;
   }
 }
 
@@ -254,7 +273,8 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     return fail('The connector definitions have problems (see the annotations); nothing was sent to the API.');
   }
 
-  if (!settings.credentialsAvailable && PULL_REQUEST_EVENTS.has(settings.event.name)) {
+  // A fork's pull request gets no secrets and no ID token, whatever the workflow says.
+  if (PULL_REQUEST_EVENTS.has(settings.event.name) && (settings.event.fromFork || !settings.credentialsAvailable)) {
     const why = settings.event.fromFork ? 'this pull request comes from a fork, which gets no secrets' : 'no credentials were given';
     const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${why}.`;
     core.warning(text);
@@ -268,9 +288,9 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     records = await r.readRecords();
   } catch (error) {
     if (error instanceof GitHubPermissionError) {
-      // The read names `deployments: read`; an apply also writes the record, so it needs write.
+      // An apply also writes the record, so it needs write even though this was a read.
       const needed = `permissions: deployments: ${mode === 'apply' ? 'write' : 'read'}`;
-      return fail(`${error.message.replace(`\`permissions: ${error.permission}\`.`, `\`${needed}\``)}, or set record: false.`);
+      return fail(`GitHub refused to read the record of applied connectors (HTTP ${error.status}). Grant the workflow \`${needed}\`, or set record: false.`);
     }
     throw error;
   }
@@ -281,35 +301,43 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   const plan = await r.plan(desired, api, records);
   const fingerprint = planFingerprint(plan);
 
-  if (!settings.allowDeletes && plan.counts.delete > 0) {
-    const deletes = plan.targets.flatMap((t) => t.items.filter((i) => i.action === 'delete').map((i) => `${i.name} in ${targetKey(t.target)}`));
-    await core.summary.addRaw(renderSummary({ plan, context: r.context })).write();
-    return fail(`allow-deletes is false, but the plan deletes ${deletes.length} connector(s): ${deletes.join(', ')}. Make deletes a separate change.`);
-  }
+  const refusedDeletes = !settings.allowDeletes && plan.counts.delete > 0;
+  const deletesRefusal = refusedDeletes
+    ? `allow-deletes is false, but the plan deletes ${plan.counts.delete} connector(s): ${plan.targets
+        .flatMap((t) => t.items.filter((i) => i.action === 'delete').map((i) => `${i.name} in ${targetKey(t.target)}`))
+        .join(', ')}. Make deletes a separate change.`
+    : undefined;
 
-  if (mode === 'plan') {
+  if (mode === 'plan' || deletesRefusal) {
     await core.summary.addRaw(renderSummary({ plan, context: r.context })).write();
+    // The comment shows the plan even when it is refused, so reviewers see why.
     const pullNumber = settings.event.pullNumber;
-    if (settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
+    if (mode === 'plan' && settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
       await r.postComment(pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: r.context }));
     }
+    if (deletesRefusal) return fail(deletesRefusal);
     const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';
     core.setOutput('result', result);
     return result;
   }
 
-  // Apply == reviewed: the plan now must be the plan approved on the merged pull request.
-  const reviewed = settings.event.name === 'push' ? await r.reviewedFingerprint() : {};
-  if (reviewed.fingerprint && reviewed.fingerprint !== fingerprint && hasAnyChange(plan)) {
-    const changes = plan.targets.flatMap((t) => t.items.filter((i) => i.action !== 'unchanged' && i.action !== 'unmanaged').map((i) => `${i.action} ${i.name} in ${targetKey(t.target)}`));
-    const message = `The plan differs from the one reviewed on pull request #${reviewed.pull}: something changed since (in the workspace or on the default branch). Planned now: ${changes.join(', ') || 'nothing'}.`;
+  // Apply == reviewed: the plan now must be the plan approved on the merged pull request. The
+  // check needs the PR comment, so it runs when comments are on; a push with no PR has nothing to
+  // compare with and is applied as planned.
+  const reviewed = settings.event.name === 'push' && settings.comment && hasAnyChange(plan) ? await r.reviewedFingerprint() : {};
+  const unreviewed =
+    reviewed.problem ??
+    (reviewed.fingerprint && reviewed.fingerprint !== fingerprint
+      ? `The plan differs from the one reviewed on pull request #${reviewed.pull}: something changed since (in the workspace or on the default branch)`
+      : undefined);
+  if (unreviewed) {
+    const changes = plan.targets.flatMap((t) => t.items.filter(isChange).map((i) => `${i.action} ${i.name} in ${targetKey(t.target)}`));
+    const message = `${unreviewed}. Planned now: ${changes.join(', ')}.`;
     if (!settings.allowUnreviewedChanges) {
       await core.summary.addRaw(`### Flink connectors: apply refused\n\n${escapeMarkdown(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n${renderSummary({ plan, context: r.context })}`).write();
       return fail(`${message} Nothing was applied.`);
     }
     core.warning(`${message} Applying anyway (allow-unreviewed-changes: true).`);
-  } else if (reviewed.pull !== undefined && !reviewed.fingerprint && hasAnyChange(plan)) {
-    core.warning(`No reviewed plan found on pull request #${reviewed.pull}; applying the current plan.`);
   }
 
   let applied: ApplyResult = { outcomes: [], ok: true };
@@ -331,17 +359,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     core.info('Nothing to apply.');
   }
 
-  let recordError: string | undefined;
-  if (records) {
-    try {
-      await r.writeRecords(plan, api, records, applied);
-    } catch (error) {
-      recordError =
-        error instanceof GitHubPermissionError
-          ? `${error.message}. Grant permissions: deployments: write to the apply job.`
-          : `Could not write the record of applied connectors: ${messageOf(error, settings.secrets)}`;
-    }
-  }
+  const recordProblems = records ? await r.writeRecords(plan, api, records, applied) : [];
   await core.summary.addRaw(renderSummary({ plan, context: r.context, applied })).write();
 
   const pull = reviewed.pull ?? (settings.event.name !== 'push' && settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
@@ -349,18 +367,18 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     try {
       await r.postComment(pull, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: r.context, applied }));
     } catch (error) {
-      core.warning(`Could not report the result on the pull request: ${messageOf(error, settings.secrets)}`);
+      core.warning(`Could not report the result on the pull request: ${messageOf(error, deps.secrets)}`);
     }
   }
 
-  const result: RunResult = !applied.ok || recordError ? 'failed' : hasAnyChange(plan) ? 'applied' : 'no-op';
+  const result: RunResult = !applied.ok || recordProblems.length > 0 ? 'failed' : hasAnyChange(plan) ? 'applied' : 'no-op';
   core.setOutput('result', result);
   const problems: string[] = [];
   if (!applied.ok) {
     const failed = applied.outcomes.filter((o) => o.status !== 'done');
     problems.push(`Apply failed for ${failed.length} connector${failed.length === 1 ? '' : 's'}: ${failed.map((o) => `${o.name} (${o.message ?? o.status})`).join('; ')}`);
   }
-  if (recordError) problems.push(recordError);
+  problems.push(...recordProblems);
   if (problems.length > 0) core.setFailed(problems.join('\n'));
   return result;
 }
@@ -375,8 +393,12 @@ async function exportWorkspace(deps: Dependencies, desired: DesiredConnector[], 
   if (targets.size === 0) return fail('command: export needs a target: set the workspace-id and namespace inputs.');
   const observed = await observe([...targets.values()], api, settings.parallelism);
   const dir = settings.exportPath.replace(/\/+$/, '');
+  // Connectors some definition already declares are not exported again: that would declare them twice.
+  const declared = new Set(desired.map((d) => `${targetKey(d.target)}/${d.name}`));
   const files = [...targets.values()].flatMap((t) =>
-    exportDefinitions(t, observed.get(targetKey(t)) ?? [], records?.get(targetKey(t))?.connectors ?? {}, SCHEMA_REF).map((f) => ({ ...f, path: `${dir}/${f.path}` })),
+    exportDefinitions(t, (observed.get(targetKey(t)) ?? []).filter((c) => !declared.has(`${targetKey(t)}/${c.name}`)), records?.get(targetKey(t))?.connectors ?? {}, SCHEMA_REF).map(
+      (f) => ({ ...f, path: `${dir}/${f.path}` }),
+    ),
   );
   await deps.writeFiles(files);
   for (const f of files) core.info(`exported ${f.connector} from ${targetKey(f.target)} to ${f.path}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);

@@ -5,23 +5,12 @@
 import * as core from '@actions/core';
 import { systemClock } from './apply/ports.js';
 import { readDefinitionFiles } from './definitions/files.js';
+import { writeFilesUnder } from './export/files.js';
 import { createOctokit } from './github/client.js';
 import { run } from './main.js';
 import { scrub } from './secrets.js';
 import { InputError, readSettings, type Settings } from './settings.js';
 import { connectorApiFor } from './ververica/factory.js';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-
-/** Writes files below `root`, refusing any path that would leave it. */
-async function writeFilesUnder(root: string, files: ReadonlyArray<{ path: string; content: string }>): Promise<void> {
-  for (const file of files) {
-    const target = resolve(root, file.path);
-    if (relative(root, target).startsWith('..')) throw new Error(`Refusing to write outside the repository: ${file.path}`);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(join(target), file.content);
-  }
-}
 
 export async function start(): Promise<void> {
   let secrets: readonly string[] = [];
@@ -52,6 +41,7 @@ export async function start(): Promise<void> {
       settings,
       octokit,
       clock: systemClock,
+      secrets: scrubbed,
       readDefinitionFiles,
       writeFiles: (files) => writeFilesUnder(settings.root, files),
       connectorApi: async () =>

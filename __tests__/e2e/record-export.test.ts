@@ -11,6 +11,9 @@ import { JARS, NS, WS, type World, connectorYaml, startWorld } from '../support/
 const EXPORT_DIR = `connectors/exported/${WS}/${NS}`;
 const ALL = ['http-lookup', 'kafka-orders', 'mysql-cdc', 'pulsar-events', 's3-archive'];
 
+/** One job key throughout, so the record stays this job's while its definitions move. */
+const KEY = 'connectors';
+
 describe('export writes valid definitions that plan back to No changes.', () => {
   let world: World;
 
@@ -21,7 +24,7 @@ describe('export writes valid definitions that plan back to No changes.', () => 
       'connectors/kafka.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, description: 'Orders stream' }),
       'connectors/mysql.yaml': connectorYaml({ connector_name: 'mysql-cdc', connector_type: 'mysql-cdc', jar_url: JARS.mysql }),
     });
-    const run = await world.apply({ sha: sha('1') });
+    const run = await world.apply({ sha: sha('1'), inputs: { 'comment-key': KEY } });
     if (run.exitCode !== 0) throw new Error(explain(run));
     world.emulator.seed(WS, NS, [await consoleConnector(JARS.http), await consoleConnector(JARS.s3), await consoleConnector(JARS.pulsar)]);
   });
@@ -33,7 +36,8 @@ describe('export writes valid definitions that plan back to No changes.', () => 
   it('writes one schema-valid file per live connector, and a summary table', async () => {
     const deployments = recordDeployments(world).length;
     world.emulator.resetStats();
-    const run = await world.plan({ inputs: { command: 'export' } });
+    // Exported where no definition exists yet (the usual start), under the same job key so the record is read.
+    const run = await world.plan({ inputs: { command: 'export', 'comment-key': KEY, definitions: 'connectors/exported/**/*.yaml' } });
     expect(run.exitCode, explain(run)).toBe(0);
     expect(run.outputs.result).toBe('no-op');
     expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1 });
@@ -67,7 +71,7 @@ describe('export writes valid definitions that plan back to No changes.', () => 
   });
 
   it('the exported files plan back to No changes. (adopting the console connectors into the record)', async () => {
-    const inputs = { definitions: 'connectors/exported/**/*.yaml' };
+    const inputs = { definitions: 'connectors/exported/**/*.yaml', 'comment-key': KEY };
     const plan = await world.plan({ inputs });
     expect(plan.exitCode, explain(plan)).toBe(0);
     expect(planLineOf(plan)).toBe('No changes.');

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { ApplyOutcome, ApplyResult, ChangeAction, LiveConnector, Plan, PlanItem, TableMeta, Target, TargetPlan } from '../model.js';
 import { targetKey } from '../model.js';
 import { contradictions } from '../plan/compare.js';
+import { isChange } from '../plan/plan.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { formatDuration } from '../duration.js';
 import type { Clock, Logger } from './ports.js';
@@ -25,8 +26,6 @@ export interface ApplyOptions {
 
 type Change = PlanItem & { readonly action: ChangeAction };
 
-const isChange = (item: PlanItem): item is Change =>
-  item.action === 'register' || item.action === 'replace' || item.action === 'delete' || item.action === 'adopt' || item.action === 'update';
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -199,7 +198,7 @@ class TargetApply {
 
   /** Registers one JAR and waits until the connectors it should give are listed. */
   private async registerJar(jarUrl: string, expected: readonly { name: string; type: string }[]): Promise<{ parsed: LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }> {
-    const parsed = await this.limit(() => this.api.register(this.target, jarUrl, expected[0]?.type ?? ''));
+    const parsed = await this.limit(() => this.api.register(this.target, jarUrl, expected.map((e) => e.name)));
     const names = new Set(parsed.map((c) => c.name));
     if (names.size === 0) return { parsed, live: [], missing: expected.map((e) => e.name) };
     const waited = await this.watcher.wait('registrations', (live) => missingFrom(live, names), this.deadline());
@@ -222,7 +221,7 @@ class TargetApply {
     const requested = await Promise.all(
       [...byJar.entries()].map(async ([jarUrl, items]) => {
         try {
-          return { items, parsed: await this.limit(() => this.api.register(this.target, jarUrl, items[0]?.type ?? '')) };
+          return { items, parsed: await this.limit(() => this.api.register(this.target, jarUrl, items.map((i) => i.name))) };
         } catch (error) {
           return { items, error };
         }
@@ -243,6 +242,8 @@ class TargetApply {
         for (const item of group.items) await this.fail(item, `register failed: ${errorText(group.error)}`, []);
         continue;
       }
+      // The service accepted these registrations, so nothing is rolled back: they exist, the list
+      // just could not confirm them in time.
       if (waitError !== undefined) {
         for (const item of group.items) this.finish(item, 'failed', `registration requested; could not confirm it: ${errorText(waitError)}`);
         continue;
@@ -276,6 +277,11 @@ class TargetApply {
       }
       this.finish(item, 'done');
       this.options.log.info(`${item.action === 'replace' ? 'replaced' : 'registered'} ${item.name} in ${this.key} (${formatDuration(this.outcomes.get(item.name)?.durationMs ?? 0)})`);
+    }
+    // The platform registers every connector a JAR declares; extra ones are kept (the JAR is
+    // registered as a whole) but said out loud, since no definition declares them.
+    if (unwanted.length > 0) {
+      this.options.log.warning(`the JAR also declares ${unwanted.join(', ')}, which no definition in ${this.key} declares; registered with it (declare them, or they show as unmanaged)`);
     }
   }
 

@@ -75,7 +75,14 @@ export class NamespaceWatcher {
         const now = clock.now();
         const open: Array<{ waiter: Waiter; left: string[] }> = [];
         for (const waiter of [...this.waiters]) {
-          const left = waiter.pending(live);
+          let left: string[];
+          try {
+            left = waiter.pending(live);
+          } catch (error) {
+            this.waiters.delete(waiter);
+            waiter.reject(error);
+            continue;
+          }
           if (left.length === 0 || now >= waiter.deadline) {
             this.waiters.delete(waiter);
             waiter.resolve({ live, pending: left });
@@ -87,6 +94,10 @@ export class NamespaceWatcher {
         await clock.sleep(Math.max(0, Math.min(interval, nearest - now)));
         interval = Math.min(maxInterval, interval * 2);
       }
+    } catch (error) {
+      // Anything unexpected ends every wait of this namespace rather than leaving one hanging.
+      for (const w of this.waiters) w.reject(error);
+      this.waiters.clear();
     } finally {
       this.running = false;
       // A waiter that joined while the last tick resolved everyone else still needs a poll.
@@ -106,15 +117,4 @@ export class NamespaceWatcher {
       );
     }
   }
-}
-
-/** A one-off wait on one namespace (see `NamespaceWatcher` to share polls). */
-export function waitForNamespace(
-  api: ConnectorApi,
-  target: Target,
-  what: string,
-  pending: (live: readonly LiveConnector[]) => string[],
-  options: WatchOptions & { readonly deadline: number },
-): Promise<WaitOutcome> {
-  return new NamespaceWatcher(api, target, options).wait(what, pending, options.deadline);
 }

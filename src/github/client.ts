@@ -1,26 +1,35 @@
 /**
  * The one place an Octokit is built, so every GitHub call shares the same
- * base URL (GitHub Enterprise Server, or a local fake in tests) and plugins.
+ * base URL (GitHub Enterprise Server, or a local fake in tests), plugins and time limit.
  */
 import { getOctokit } from '@actions/github';
+import { defaults } from '@actions/github/lib/utils';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** How long one GitHub request may take before it is abandoned: a run never hangs on GitHub either. */
+export const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
+
+/** `fetch` with a time limit added to whatever signal the caller gave. */
+export function withTimeout(fetchImpl: typeof fetch, timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetchImpl(input, { ...init, signal });
+  };
+}
+
 /**
  * @param token   the workflow's `GITHUB_TOKEN` or a personal access token
- * @param baseUrl the REST API root; omitted, `@actions/github` uses `GITHUB_API_URL`
- *                as it was when the package was first imported (else api.github.com)
+ * @param baseUrl the REST API root (`GITHUB_API_URL`)
  */
-export function createOctokit(token: string, baseUrl?: string): Octokit {
+export function createOctokit(token: string, baseUrl: string, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS): Octokit {
   if (token === '') throw new Error('A GitHub token is required to call the GitHub API.');
-  if (baseUrl === undefined || baseUrl === '') return getOctokit(token);
   const root = baseUrl.replace(/\/+$/, '');
   // @actions/github picks its proxy-aware fetch for the default API host at import
   // time; a loopback server must never be reached through an HTTP(S)_PROXY.
-  const request = LOOPBACK_HOSTS.has(new URL(root).hostname)
-    ? { request: { fetch: globalThis.fetch } }
-    : {};
-  return getOctokit(token, { baseUrl: root, ...request });
+  const base = LOOPBACK_HOSTS.has(new URL(root).hostname) ? globalThis.fetch : ((defaults.request?.fetch as typeof fetch | undefined) ?? globalThis.fetch);
+  return getOctokit(token, { baseUrl: root, request: { fetch: withTimeout(base, timeoutMs) } });
 }

@@ -1,4 +1,5 @@
 import {
+  type ChangeAction,
   type DesiredConnector,
   type LiveConnector,
   type Plan,
@@ -8,6 +9,7 @@ import {
   type RecordedConnector,
   type Target,
   type TargetPlan,
+  type WorkspaceAction,
   compareTargets,
   targetKey,
 } from '../model.js';
@@ -156,6 +158,16 @@ export function buildPlan(
     counts: { register: counts.register, replace: counts.replace, delete: counts.delete, adopt: counts.adopt, update: counts.update },
     warnings,
   };
+}
+
+/** Whether an item is a change a reviewer approves (workspace or record-only). */
+export function isChange(item: PlanItem): item is PlanItem & { readonly action: ChangeAction } {
+  return item.action !== 'unchanged' && item.action !== 'unmanaged';
+}
+
+/** Whether an item changes the workspace itself. */
+export function isWorkspaceChange(item: PlanItem): item is PlanItem & { readonly action: WorkspaceAction } {
+  return item.action === 'register' || item.action === 'replace' || item.action === 'delete';
 }
 
 /** Whether applying the plan changes the workspace (record-only changes aside). */

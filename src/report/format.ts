@@ -1,5 +1,5 @@
 /** Vocabulary shared by the text and markdown renderings, so logs and comments say the same things. */
-import type { ApplyResult, ChangeAction, PlanAction, PlanCounts, PlanItem } from '../model.js';
+import type { ApplyResult, ChangeAction, PlanAction, PlanCounts } from '../model.js';
 
 /** The column a reader scans first: one short symbol per action. */
 export const SYMBOLS: Readonly<Record<PlanAction, string>> = {
@@ -20,11 +20,8 @@ export const PAST_TENSE: Readonly<Record<ChangeAction, string>> = {
   update: 'updated the record of',
 };
 
-const CHANGE_ACTIONS: ReadonlySet<PlanAction> = new Set<PlanAction>(['register', 'replace', 'delete', 'adopt', 'update']);
-
-export function isChange(item: PlanItem): item is PlanItem & { readonly action: ChangeAction } {
-  return CHANGE_ACTIONS.has(item.action);
-}
+/** Rows of the changes table: workspace changes and record-only ones. */
+export { isChange } from '../plan/plan.js';
 
 /** `1 connector`, `2 connectors`. */
 export function plural(count: number, word: string): string {

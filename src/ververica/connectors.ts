@@ -1,7 +1,7 @@
 import * as $dara from '@darabonba/typescript';
 import type { LiveConnector, TableMeta, Target } from '../model.js';
 import { CloudError, businessError, toCloudError } from './errors.js';
-import { type RetryHooks, type RetryPolicy, withRetry } from './retry.js';
+import { type RetryHooks, type RetryPolicy, retryDelay, withRetry } from './retry.js';
 import { type OpenApiConfig, type SdkResponse, Ververica, type WireConnector } from './sdk.js';
 
 /** The three operations the action needs, in domain terms. Tests and the engine depend on this only. */
@@ -9,9 +9,10 @@ export interface ConnectorApi {
   list(target: Target): Promise<LiveConnector[]>;
   /**
    * Registers a JAR and returns the connectors the platform parsed from it. When the response is
-   * lost (reset, timeout) the call lists before retrying, because a type can be registered only once.
+   * lost (reset, timeout) the call lists before retrying, because a type can be registered only
+   * once: if connectors named `expectedNames` are listed by then, they are the result.
    */
-  register(target: Target, jarUrl: string, expectedType: string): Promise<LiveConnector[]>;
+  register(target: Target, jarUrl: string, expectedNames: readonly string[]): Promise<LiveConnector[]>;
   /** Deletes a connector; a 404 means it is already gone. */
   delete(target: Target, name: string): Promise<{ tables: TableMeta[]; alreadyGone: boolean }>;
 }
@@ -86,26 +87,33 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
   return {
     list,
 
-    async register(target, jarUrl, expectedType) {
+    async register(target, jarUrl, expectedNames) {
       for (let attempt = 1; ; attempt++) {
+        let error: CloudError;
         try {
           const data = await bounded('RegisterCustomConnector', () =>
             sdk.registerCustomConnector(target.namespace, { jarUrl }, { workspace: target.workspaceId }),
           );
           return (data ?? []).map(normalizeConnector);
         } catch (raw) {
-          const error = toCloudError(raw, 'RegisterCustomConnector', secrets);
-          if (!error.transient || attempt > options.retry.maxRetries) throw error;
-          if (error.kind === 'timeout' || error.kind === 'network') {
-            // The request may have reached the service: look before registering again.
-            const live = await list(target);
-            const registered = live.filter((c) => c.type === expectedType);
-            if (registered.length > 0) return registered;
-          }
-          const delay = Math.max(options.hooks.random() * options.retry.baseDelayMs * 2 ** (attempt - 1), error.retryAfterMs ?? 0);
-          options.hooks.onRetry?.(error, attempt, delay);
-          await options.hooks.sleep(Math.min(delay, options.retry.maxDelayMs));
+          error = toCloudError(raw, 'RegisterCustomConnector', secrets);
         }
+        const delay = retryDelay(error, attempt, options.retry, options.hooks.random);
+        if (delay === undefined) throw error;
+        if (error.kind === 'timeout' || error.kind === 'network') {
+          // The request may have reached the service: look before registering again. Only the
+          // connectors this registration was meant to create count as its result.
+          let live: LiveConnector[];
+          try {
+            live = await list(target);
+          } catch {
+            throw error;
+          }
+          const registered = live.filter((c) => expectedNames.includes(c.name));
+          if (registered.length > 0) return registered;
+        }
+        options.hooks.onRetry?.(error, attempt, delay);
+        await options.hooks.sleep(delay);
       }
     },
 
