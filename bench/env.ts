@@ -25,7 +25,6 @@ export function connectorApiFor(endpoint: string): ConnectorApi {
       credentials: { accessKeyId: BENCH_KEY.accessKeyId, accessKeySecret: BENCH_KEY.accessKeySecret },
       endpoint: { host: endpoint, protocol: 'http' },
       regionId: 'cn-hangzhou',
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
     }),
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     retry: DEFAULT_RETRY_POLICY,

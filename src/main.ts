@@ -113,10 +113,6 @@ class Run {
     this.context = { sha: e.sha, runUrl: e.runUrl, time: new Date(deps.clock.now()), eventName: e.name };
   }
 
-  private get repoKnown(): boolean {
-    return !!this.deps.octokit && !!this.settings.event.owner;
-  }
-
   async loadDefinitions(): Promise<DesiredConnector[] | undefined> {
     const { settings } = this;
     core.startGroup('Load definitions');
@@ -135,7 +131,8 @@ class Run {
   /** The record per target (keyed by `targetKey`), or undefined when the record is not in use. */
   async readRecords(): Promise<Map<string, TargetRecord> | undefined> {
     if (!this.settings.record) return undefined;
-    if (!this.repoKnown || !this.deps.octokit) {
+    // An Octokit exists only with a token and a repository (see start.ts).
+    if (!this.deps.octokit) {
       core.warning('The record of applied connectors is not available (no github-token or repository): JAR changes and removed files cannot be detected in this run.');
       return undefined;
     }

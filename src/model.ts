@@ -155,8 +155,8 @@ export interface PlanCounts {
   readonly replace: number;
   readonly delete: number;
   /** Record-only changes: not in the `Plan:` line, which counts workspace changes. */
-  readonly adopt?: number;
-  readonly update?: number;
+  readonly adopt: number;
+  readonly update: number;
 }
 
 export interface Plan {

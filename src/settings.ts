@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { NAME_PATTERN } from './definitions/validate.js';
 import { parseDuration } from './duration.js';
-import { validateOidcOptions } from './ververica/oidc-options.js';
+import { DEFAULT_AUDIENCE, type OidcOptions, validateOidcOptions } from './ververica/oidc-options.js';
 
 export const COMMANDS = ['auto', 'plan', 'apply', 'export'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -18,14 +18,7 @@ export interface Credentials {
 }
 
 /** Keyless sign-in: a GitHub ID token traded for STS credentials of a RAM role. */
-export interface OidcSettings {
-  readonly roleArn: string;
-  readonly oidcProviderArn: string;
-  readonly roleSessionName: string;
-  readonly audience: string;
-  /** `sts-endpoint`: STS host (default sts.aliyuncs.com), e.g. a regional or VPC endpoint. */
-  readonly stsEndpoint?: string;
-}
+export type OidcSettings = OidcOptions;
 
 export interface EventInfo {
   /** `GITHUB_EVENT_NAME`: pull_request, push, workflow_dispatch, ... */
@@ -170,6 +163,11 @@ export function readSettings(
   if (command !== commandRaw) problems.push(`Input \`command\` must be one of ${COMMANDS.join(', ')}, got "${commandRaw}".`);
 
   const definitions = splitLines(input('definitions'));
+  for (const pattern of definitions) {
+    if (pattern.replace(/^!/, '').split(/[\\/]/).includes('..') || /^!?\//.test(pattern)) {
+      problems.push(`Input \`definitions\` patterns are relative to the repository root and must stay inside it, got "${pattern}".`);
+    }
+  }
   const regionId = input('region-id').trim() || 'cn-hangzhou';
   if (!/^[a-z0-9-]+$/.test(regionId)) problems.push(`Input \`region-id\` is not a region ID: "${regionId}".`);
   const endpoint = parseEndpoint(input('endpoint').trim(), regionId);
@@ -190,7 +188,7 @@ export function readSettings(
           roleArn,
           oidcProviderArn,
           roleSessionName: input('role-session-name').trim() || `github-${env.GITHUB_RUN_ID ?? 'run'}`.slice(0, 64),
-          audience: input('audience').trim() || 'sts.aliyuncs.com',
+          audience: input('audience').trim() || DEFAULT_AUDIENCE,
           stsEndpoint: input('sts-endpoint').trim() || undefined,
         }
       : undefined;

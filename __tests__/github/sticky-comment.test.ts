@@ -2,11 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubFake, type FakeRequestLogEntry, type GitHubFakeHandle } from '../../src/emulator/github-fake.js';
 import { createOctokit, type Octokit } from '../../src/github/client.js';
 import { GitHubPermissionError } from '../../src/github/errors.js';
-import {
-  COMMENT_MAX_CHARS,
-  findStickyComment,
-  upsertStickyComment,
-} from '../../src/github/sticky-comment.js';
+import { findStickyComment, upsertStickyComment } from '../../src/github/sticky-comment.js';
+import { COMMENT_LIMIT as COMMENT_MAX_CHARS } from '../../src/report/markdown.js';
 
 const TOKEN = 'ghs_sticky';
 const MARKER = '<!-- flink-connector-action:plan -->';

@@ -51,7 +51,7 @@ export function makePlan(items: readonly PlanItem[], warnings: readonly PlanWarn
       items: [...v.items].sort((a, b) => ORDER[a.action] - ORDER[b.action] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     }));
   const count = (a: PlanAction): number => items.filter((i) => i.action === a).length;
-  return { targets, counts: { register: count('register'), replace: count('replace'), delete: count('delete') }, warnings };
+  return { targets, counts: { register: count('register'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), update: count('update') }, warnings };
 }
 
 /** `connectors` items spread evenly over `targetCount` targets, cycling through the actions. */

@@ -4,11 +4,11 @@ import { WS1_ANALYTICS, WS1_DEFAULT, applied, item, makePlan } from './fixtures.
 
 describe('planLine', () => {
   it('counts each kind of change', () => {
-    expect(planLine({ register: 3, replace: 1, delete: 0 })).toBe('Plan: 3 to register, 1 to replace, 0 to delete.');
-    expect(planLine({ register: 0, replace: 0, delete: 2 })).toBe('Plan: 0 to register, 0 to replace, 2 to delete.');
+    expect(planLine({ register: 3, replace: 1, delete: 0, adopt: 0, update: 0 })).toBe('Plan: 3 to register, 1 to replace, 0 to delete.');
+    expect(planLine({ register: 0, replace: 0, delete: 2, adopt: 0, update: 0 })).toBe('Plan: 0 to register, 0 to replace, 2 to delete.');
   });
   it('says No changes. when there are none', () => {
-    expect(planLine({ register: 0, replace: 0, delete: 0 })).toBe('No changes.');
+    expect(planLine({ register: 0, replace: 0, delete: 0, adopt: 0, update: 0 })).toBe('No changes.');
   });
 });
 

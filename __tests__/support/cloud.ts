@@ -22,7 +22,6 @@ export function clientFor(emulator: EmulatorHandle, overrides: { requestTimeoutM
       credentials: { accessKeyId: KEY_ID, accessKeySecret: overrides.secret ?? KEY_SECRET },
       endpoint: { host: emulator.endpoint, protocol: 'http' },
       regionId: 'cn-hangzhou',
-      requestTimeoutMs,
     }),
     requestTimeoutMs,
     retry: { maxRetries: overrides.maxRetries ?? 4, baseDelayMs: 5, maxDelayMs: 50 },

@@ -24,7 +24,6 @@ export function consoleApi(emulator: EmulatorHandle): ConnectorApi {
       credentials: { accessKeyId: ACCESS_KEY_ID, accessKeySecret: ACCESS_KEY_SECRET },
       endpoint: { host: emulator.endpoint, protocol: 'http' },
       regionId: 'cn-hangzhou',
-      requestTimeoutMs: 5_000,
     }),
     requestTimeoutMs: 5_000,
     retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },

@@ -101,3 +101,12 @@ describe('defaultCommentKey', () => {
     expect(a).not.toBe(c);
   });
 });
+
+describe('definitions input', () => {
+  it('refuses patterns that leave the repository', () => {
+    for (const pattern of ['../other/*.yaml', '/etc/*.yaml', 'connectors/../../x.yaml', '!../x.yaml']) {
+      expect(() => readSettings((name) => (name === 'definitions' ? pattern : ''), {}, context), pattern).toThrow(/must stay inside it/);
+    }
+    expect(readSettings((name) => (name === 'definitions' ? 'a/**/*.yaml\n!a/skip/*.yaml' : ''), {}, context).definitions).toEqual(['a/**/*.yaml', '!a/skip/*.yaml']);
+  });
+});

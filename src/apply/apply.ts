@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { ApplyOutcome, ApplyResult, ChangeAction, LiveConnector, Plan, PlanItem, TableMeta, Target, TargetPlan } from '../model.js';
 import { targetKey } from '../model.js';
-import { contradictions } from '../plan/compare.js';
+import { contradictions, sameConnector } from '../plan/compare.js';
 import { isChange } from '../plan/plan.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { formatDuration } from '../duration.js';
@@ -37,25 +37,13 @@ function missingFrom(live: readonly LiveConnector[], wanted: ReadonlySet<string>
 
 const tablesText = (tables: readonly TableMeta[]): string => tables.map((t) => `${t.catalogName}.${t.databaseName}.${t.tableName}`).join(', ');
 
-/** The same connector, as far as the API shows it (creator/modifier fields are volatile). */
-function sameLive(a: LiveConnector, b: LiveConnector): boolean {
-  const set = (x: readonly string[]): string => [...x].sort().join('\n');
-  return (
-    a.type === b.type &&
-    a.source === b.source &&
-    a.sink === b.sink &&
-    a.lookup === b.lookup &&
-    set(a.supportedFormats) === set(b.supportedFormats) &&
-    set(a.dependencies) === set(b.dependencies)
-  );
-}
 
 /** Why a planned change no longer fits what is live, or undefined when it still does. */
 export function driftSincePlan(item: Change, now: LiveConnector | undefined): string | undefined {
   if (item.action === 'register') return now ? `${item.name} was registered by someone else since the plan` : undefined;
   if (item.action === 'delete' || item.action === 'replace') {
     if (!now) return `${item.name} was deleted by someone else since the plan`;
-    if (item.live && !sameLive(item.live, now)) return `${item.name} was changed by someone else since the plan`;
+    if (item.live && !sameConnector(item.live, now)) return `${item.name} was changed by someone else since the plan`;
   }
   return undefined;
 }

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, readBody } from './http.js';
 
 /** The groups of endpoints a failure can be injected into. */
 export type FakeRoute = 'comments' | 'deployments' | 'pulls';
@@ -152,6 +152,8 @@ export interface GitHubFakeHandle {
 
 const DOCS_URL = 'https://docs.github.com/rest';
 const COMMENT_MAX_CHARS = 65_536;
+/** Request bodies beyond this are cut off (GitHub's own limits are far below it for these endpoints). */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 const STATUS_DESCRIPTION_MAX_CHARS = 140;
 const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
@@ -250,14 +252,6 @@ function pagedReply<T>(items: readonly T[], ctx: RequestContext): Reply {
   return { status: 200, body: page, headers: link ? { link } : undefined };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function credentialOf(header: string | undefined): string | undefined {
   const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header ?? '');
@@ -601,7 +595,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     const method = (req.method ?? 'GET').toUpperCase();
     let reply: Reply;
     try {
-      reply = dispatch(method, url, base, req.headers.authorization, await readBody(req));
+      reply = dispatch(method, url, base, req.headers.authorization, ((await readBody(req, MAX_REQUEST_BYTES)) ?? Buffer.alloc(0)).toString('utf8'));
     } catch {
       reply = errorReply(500, 'Server Error');
     }
@@ -618,14 +612,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
   const server = createServer((req, res) => {
     void onRequest(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = `http://${await listen(server, '127.0.0.1', options.port ?? 0)}`;
 
   const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number, method?: string): void => {
     failures.set(route, { status, remaining: times, method: method?.toUpperCase() });

@@ -8,12 +8,11 @@
  */
 import type { Octokit } from './client.js';
 import { httpStatusOf, rethrowAsPermissionError } from './errors.js';
+import { COMMENT_LIMIT } from '../report/markdown.js';
 
 /** The author of comments written with a workflow's `GITHUB_TOKEN`. */
 export const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
 
-/** GitHub refuses longer comment bodies with 422. */
-export const COMMENT_MAX_CHARS = 65_536;
 
 const FORK_HINT = 'On a pull request from a fork the token is read-only and no comment can be written.';
 
@@ -148,9 +147,9 @@ export async function upsertStickyComment(octokit: Octokit, input: StickyComment
   checkMarker(input.marker);
   const body = input.body.includes(input.marker) ? input.body : `${input.marker}\n${input.body}`;
   const length = charCount(body);
-  if (length > COMMENT_MAX_CHARS) {
+  if (length > COMMENT_LIMIT) {
     throw new RangeError(
-      `The comment for ${where(input)} is ${length} characters; GitHub accepts at most ${COMMENT_MAX_CHARS}.`,
+      `The comment for ${where(input)} is ${length} characters; GitHub accepts at most ${COMMENT_LIMIT}.`,
     );
   }
   const existing = await findOurs(octokit, input);

@@ -27,3 +27,15 @@ export function contradictions(desired: DesiredConnector, live: LiveConnector): 
   }
   return out;
 }
+
+/** The same connector, as far as the API shows it (creator and modifier fields are volatile). */
+export function sameConnector(a: LiveConnector, b: LiveConnector): boolean {
+  return (
+    a.type === b.type &&
+    a.source === b.source &&
+    a.sink === b.sink &&
+    a.lookup === b.lookup &&
+    sameSet(a.supportedFormats, b.supportedFormats) &&
+    sameSet(a.dependencies, b.dependencies)
+  );
+}

@@ -177,5 +177,5 @@ export function hasChanges(plan: Plan): boolean {
 
 /** Whether applying the plan changes the workspace or the record. */
 export function hasAnyChange(plan: Plan): boolean {
-  return hasChanges(plan) || (plan.counts.adopt ?? 0) + (plan.counts.update ?? 0) > 0;
+  return hasChanges(plan) || plan.counts.adopt + plan.counts.update > 0;
 }

@@ -36,8 +36,7 @@ export function planLine(counts: PlanCounts): string {
 
 /** `Record: N to adopt, N to update.` for record-only changes, or undefined when there are none. */
 export function recordLine(counts: PlanCounts): string | undefined {
-  const adopt = counts.adopt ?? 0;
-  const update = counts.update ?? 0;
+  const { adopt, update } = counts;
   if (adopt === 0 && update === 0) return undefined;
   return `Record: ${adopt} to adopt, ${update} to update.`;
 }

@@ -1,27 +1,16 @@
-import * as CredentialsModule from '@alicloud/credentials';
 import type { Settings } from '../settings.js';
+import { credentialsLibrary } from './credentials-lib.js';
 import { OpenApiUtil, type OpenApiConfig } from './sdk.js';
-
-type CredentialClass = typeof CredentialsModule.default.default;
-type CredentialConfigClass = typeof CredentialsModule.default.Config;
-
-// `@alicloud/credentials` is CommonJS with `exports.default`; resolve the class the same way in
-// the bundle and under test runners.
-function credentialsExports(): { Credential: CredentialClass; Config: CredentialConfigClass } {
-  const mod = CredentialsModule as unknown as { default: unknown; Config?: unknown };
-  const top = mod.default as { default?: unknown; Config?: unknown } | ((...args: unknown[]) => unknown);
-  const Credential = (typeof top === 'function' ? top : top.default) as CredentialClass;
-  const Config = (mod.Config ?? (top as { Config?: unknown }).Config) as CredentialConfigClass;
-  return { Credential, Config };
-}
 
 /**
  * The runtime configuration for the API: endpoint and credentials. Static keys from inputs win;
  * otherwise the standard Alibaba Cloud credential chain (environment, OIDC role, profiles).
- * `signedIn` is a credential obtained beforehand (keyless sign-in, see oidc.ts).
+ * `signedIn` is a credential obtained beforehand (keyless sign-in, see oidc.ts). Time limits are
+ * set per call (see connectors.ts).
  */
-export function openApiConfig(settings: Pick<Settings, 'credentials' | 'endpoint' | 'regionId' | 'requestTimeoutMs'>, signedIn?: unknown): OpenApiConfig {
-  const { Credential: CredentialImpl, Config: CredentialConfig } = credentialsExports();
+export function openApiConfig(settings: Pick<Settings, 'credentials' | 'endpoint' | 'regionId'>, signedIn?: unknown): OpenApiConfig {
+  const CredentialImpl = credentialsLibrary.Credential();
+  const CredentialConfig = credentialsLibrary.Config();
   const c = settings.credentials;
   const credential = signedIn
     ? signedIn
@@ -40,7 +29,5 @@ export function openApiConfig(settings: Pick<Settings, 'credentials' | 'endpoint
     endpoint: settings.endpoint.host,
     protocol: settings.endpoint.protocol,
     regionId: settings.regionId,
-    readTimeout: settings.requestTimeoutMs,
-    connectTimeout: Math.min(settings.requestTimeoutMs, 10_000),
   });
 }

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as CredentialsModule from '@alicloud/credentials';
+import { type CredentialClass, type OidcProviderClass, credentialsLibrary } from './credentials-lib.js';
 import { type OidcOptions, stsHost, validateOidcOptions } from './oidc-options.js';
 
 export { DEFAULT_AUDIENCE, DEFAULT_STS_ENDPOINT, type OidcOptions, stsHost, validateOidcOptions } from './oidc-options.js';
@@ -43,25 +43,10 @@ export class OidcSignInError extends Error {
   }
 }
 
-type CredentialClass = typeof CredentialsModule.default.default;
-type OidcProviderClass = typeof CredentialsModule.default.OIDCRoleArnCredentialsProvider;
 type OidcProvider = InstanceType<OidcProviderClass>;
 type CredentialsValue = Awaited<ReturnType<OidcProvider['getCredentials']>>;
 /** What `new OpenApiUtil.Config({ credential })` takes. */
 export type OidcCredential = InstanceType<CredentialClass>;
-
-// CommonJS with `exports.default`: depending on the loader the namespace's `default` is the
-// class or the whole `module.exports`.
-function credentialsExports(): { Credential: CredentialClass; OidcProvider: OidcProviderClass } {
-  const mod = CredentialsModule as unknown as { default: unknown; OIDCRoleArnCredentialsProvider?: unknown };
-  const top = mod.default as { default?: unknown; OIDCRoleArnCredentialsProvider?: unknown } | ((...args: unknown[]) => unknown);
-  const Credential = (typeof top === 'function' ? top : top.default) as CredentialClass;
-  const OidcProvider = (mod.OIDCRoleArnCredentialsProvider ?? (top as { OIDCRoleArnCredentialsProvider?: unknown }).OIDCRoleArnCredentialsProvider) as OidcProviderClass;
-  if (typeof Credential !== 'function' || typeof OidcProvider !== 'function') {
-    throw new Error('Cannot load the Alibaba Cloud credentials library (@alicloud/credentials).');
-  }
-  return { Credential, OidcProvider };
-}
 
 /**
  * Signs in: fetches an ID token, exchanges it at STS and returns a credential for
@@ -72,7 +57,7 @@ function credentialsExports(): { Credential: CredentialClass; OidcProvider: Oidc
 export async function oidcCredential(options: OidcOptions, getIdToken: GetIdToken, hooks: OidcHooks = {}): Promise<OidcCredential> {
   const problems = validateOidcOptions(options);
   if (problems.length > 0) throw new OidcSignInError(`OIDC sign-in is misconfigured: ${problems.join(' ')}`);
-  const { Credential } = credentialsExports();
+  const Credential = credentialsLibrary.Credential();
   const exchange = new TokenExchange(options, getIdToken, hooks);
   await exchange.getCredentials();
   return new Credential(null, exchange);
@@ -92,7 +77,7 @@ class TokenExchange {
     private readonly getIdToken: GetIdToken,
     hooks: OidcHooks,
   ) {
-    const { OidcProvider } = credentialsExports();
+    const OidcProvider = credentialsLibrary.OidcProvider();
     this.mask = hooks.mask ?? (() => undefined);
     this.tokenDir = join(hooks.tempDir ?? tmpdir(), `oidc-${randomBytes(12).toString('hex')}`);
     this.tokenFile = join(this.tokenDir, 'token');
