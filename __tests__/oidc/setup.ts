@@ -56,9 +56,13 @@ export interface OidcWorld {
   close(): Promise<void>;
 }
 
-export async function startOidcWorld(): Promise<OidcWorld> {
+/** The identity side of keyless sign-in: a GitHub ID-token issuer and an STS over TLS. */
+export async function startIdentityServers(hooks: { onToken?: (jwt: string) => void; onIssue?: (credentials: StsCredentials) => void } = {}): Promise<{
+  certs: TestCertificates;
+  issuer: IdTokenIssuerHandle;
+  sts: StsEmulatorHandle;
+}> {
   const certs = createTestCertificates();
-  const issued: StsCredentials[] = [];
   const issuer = await startIdTokenIssuer({ requestToken: REQUEST_TOKEN, claims: { repository: REPOSITORY, ref: 'refs/heads/main' } });
   const sts = await startStsEmulator({
     tls: { key: certs.key, cert: certs.cert },
@@ -68,12 +72,18 @@ export async function startOidcWorld(): Promise<OidcWorld> {
       [READ_ROLE_ARN]: { providerArn: PROVIDER_ARN, subjectPattern: `repo:${REPOSITORY}:*` },
     },
     verifyToken: (jwt) => {
-      world.duringExchange?.();
+      hooks.onToken?.(jwt);
       return issuer.verify(jwt);
     },
     issue: () => STS_KEY,
-    onIssue: (credentials) => issued.push(credentials),
+    onIssue: hooks.onIssue,
   });
+  return { certs, issuer, sts };
+}
+
+export async function startOidcWorld(): Promise<OidcWorld> {
+  const issued: StsCredentials[] = [];
+  const { certs, issuer, sts } = await startIdentityServers({ onToken: () => world.duringExchange?.(), onIssue: (credentials) => issued.push(credentials) });
   const workspace = await startEmulator({
     accessKeys: { [STS_KEY.accessKeyId]: STS_KEY.accessKeySecret },
     securityTokens: { [STS_KEY.accessKeyId]: STS_KEY.securityToken },

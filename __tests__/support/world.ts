@@ -62,10 +62,25 @@ export function pushPayload(sha: string): Record<string, unknown> {
   };
 }
 
-export async function startWorld(options: { visibilityDelayMs?: number; latencyMs?: number } = {}): Promise<World> {
+export interface WorldOptions {
+  readonly visibilityDelayMs?: number;
+  readonly latencyMs?: number;
+  /**
+   * The key pair the emulator accepts (default: ACCESS_KEY_ID/SECRET, also given as inputs). With
+   * a security token the key is an STS one, and no access-key input is given: the run must sign in.
+   */
+  readonly key?: { readonly accessKeyId: string; readonly accessKeySecret: string; readonly securityToken: string };
+  /** Extra inputs and environment for every run (e.g. keyless sign-in). */
+  readonly inputs?: Record<string, string>;
+  readonly env?: Record<string, string>;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const { catalog, tables } = await loadCatalogFile(join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml'));
+  const key = options.key;
   const emulator = await startEmulator({
-    accessKeys: { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET },
+    accessKeys: key ? { [key.accessKeyId]: key.accessKeySecret } : { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET },
+    securityTokens: key ? { [key.accessKeyId]: key.securityToken } : undefined,
     catalog,
     tables: { ...tables },
     visibilityDelayMs: options.visibilityDelayMs,
@@ -76,11 +91,11 @@ export async function startWorld(options: { visibilityDelayMs?: number; latencyM
 
   const baseInputs = (): Record<string, string> => ({
     endpoint: emulator.url,
-    'access-key-id': ACCESS_KEY_ID,
-    'access-key-secret': ACCESS_KEY_SECRET,
+    ...(key ? {} : { 'access-key-id': ACCESS_KEY_ID, 'access-key-secret': ACCESS_KEY_SECRET }),
     'workspace-id': WS,
     namespace: NS,
     timeout: '20s',
+    ...options.inputs,
   });
 
   return {
@@ -107,6 +122,7 @@ export async function startWorld(options: { visibilityDelayMs?: number; latencyM
         repository: `${OWNER}/${REPO}`,
         ref: `refs/pull/${pr}/merge`,
         ...opts,
+        env: { ...options.env, ...opts.env },
         inputs: { ...baseInputs(), ...opts.inputs },
       });
     },
@@ -122,6 +138,7 @@ export async function startWorld(options: { visibilityDelayMs?: number; latencyM
         ref: 'refs/heads/main',
         sha,
         ...opts,
+        env: { ...options.env, ...opts.env },
         inputs: { ...baseInputs(), ...opts.inputs },
       });
     },
