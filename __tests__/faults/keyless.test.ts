@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls, everythingWritten, leaks, liveState } from '../support/fault-kit.js';
-import { READ_ROLE_ARN, REQUEST_TOKEN, STS_KEY, WRITE_ROLE_ARN, type KeylessWorld, startKeylessWorld } from '../support/keyless-world.js';
-import { GITHUB_TOKEN, JARS, connectorYaml } from '../support/world.js';
+import { READ_ROLE_ARN, STS_KEY, WRITE_ROLE_ARN, type KeylessWorld, startKeylessWorld } from '../support/keyless-world.js';
+import { JARS, connectorYaml } from '../support/world.js';
 
 let world: KeylessWorld;
 
@@ -21,13 +21,7 @@ afterAll(async () => {
   await world.close();
 });
 
-const secrets = (): Record<string, string> => ({
-  'STS AccessKeySecret': STS_KEY.accessKeySecret,
-  'STS SecurityToken': STS_KEY.securityToken,
-  'ID-token request token': REQUEST_TOKEN,
-  'GitHub token': GITHUB_TOKEN,
-  ...Object.fromEntries(world.idTokens.map((t, i) => [`ID token #${i + 1}`, t])),
-});
+const secrets = (): Record<string, string> => world.secrets();
 
 describe('keyless sign-in through the bundle', () => {
   it('plans on a pull request with the read-only role', async () => {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../scripts/local-runner.js';
 import { FAST, KILL_AFTER_MS, everythingOnGitHub, everythingWritten, leaks } from '../support/fault-kit.js';
-import { REQUEST_TOKEN, STS_KEY, type KeylessWorld, startKeylessWorld } from '../support/keyless-world.js';
+import { STS_KEY, type KeylessWorld, startKeylessWorld } from '../support/keyless-world.js';
 import { ACCESS_KEY_SECRET, GITHUB_TOKEN, JARS, OWNER, REPO, type World, connectorYaml, prPayload, startWorld } from '../support/world.js';
 
 const PR = 31;
@@ -97,13 +97,7 @@ describe('keyless: the STS key pair, the security token and the ID token', () =>
     await world.close();
   });
 
-  const secrets = (): Record<string, string> => ({
-    'STS AccessKeySecret': STS_KEY.accessKeySecret,
-    'STS SecurityToken': STS_KEY.securityToken,
-    'ID-token request token': REQUEST_TOKEN,
-    'GitHub token': GITHUB_TOKEN,
-    ...Object.fromEntries(world.idTokens.map((t, i) => [`ID token #${i + 1}`, t])),
-  });
+  const secrets = (): Record<string, string> => world.secrets();
 
   it('signs in each run', () => {
     expect(runs.map(([name, r]) => [name, r.exitCode])).toEqual([['plan', 0], ['apply', 0], ['failing plan', 1]]);

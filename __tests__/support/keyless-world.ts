@@ -11,7 +11,7 @@ import type { IdTokenIssuerHandle } from '../../src/emulator/id-token.js';
 import type { StsEmulatorHandle } from '../../src/emulator/sts.js';
 import type { RunResult } from '../../scripts/local-runner.js';
 import { PROVIDER_ARN, READ_ROLE_ARN, REQUEST_TOKEN, STS_KEY, WRITE_ROLE_ARN, startIdentityServers } from '../oidc/setup.js';
-import { type World, startWorld } from './world.js';
+import { GITHUB_TOKEN, type World, startWorld } from './world.js';
 
 export { PROVIDER_ARN, READ_ROLE_ARN, REQUEST_TOKEN, STS_KEY, WRITE_ROLE_ARN };
 
@@ -20,6 +20,8 @@ export interface KeylessWorld extends Omit<World, 'plan' | 'apply'> {
   readonly issuer: IdTokenIssuerHandle;
   /** Every ID token STS received, in order. */
   readonly idTokens: string[];
+  /** Every secret of a keyless run, by name, for scanning what the action wrote. */
+  secrets(): Record<string, string>;
   /** A pull-request plan signed in with `role` (default: the read-only role). */
   plan(options?: { role?: string; inputs?: Record<string, string>; pr?: number }): Promise<RunResult>;
   /** A push to main, signed in with `role` (default: the apply role). */
@@ -44,6 +46,13 @@ export async function startKeylessWorld(): Promise<KeylessWorld> {
     sts,
     issuer,
     idTokens,
+    secrets: () => ({
+      'STS AccessKeySecret': STS_KEY.accessKeySecret,
+      'STS SecurityToken': STS_KEY.securityToken,
+      'ID-token request token': REQUEST_TOKEN,
+      'GitHub token': GITHUB_TOKEN,
+      ...Object.fromEntries(idTokens.map((t, i) => [`ID token #${i + 1}`, t])),
+    }),
     plan: (opts = {}) => world.plan({ pr: opts.pr ?? 11, inputs: { 'role-arn': opts.role ?? READ_ROLE_ARN, ...opts.inputs }, killAfterMs: 60_000 }),
     apply: (opts = {}) => world.apply({ sha: opts.sha, inputs: { 'role-arn': opts.role ?? WRITE_ROLE_ARN, ...opts.inputs }, killAfterMs: 60_000 }),
     async close() {
