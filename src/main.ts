@@ -21,7 +21,7 @@ import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord,
 import { escapeMarkdown } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
-import { planToJson } from './report/plan-json.js';
+import { planJsonOutput } from './report/plan-json.js';
 import { renderApplyText, renderPlanText } from './report/text.js';
 import { scrub } from './secrets.js';
 import type { Settings } from './settings.js';
@@ -92,7 +92,7 @@ function setPlanOutputs(plan: Plan): void {
   core.setOutput('to-register', String(plan.counts.register));
   core.setOutput('to-replace', String(plan.counts.replace));
   core.setOutput('to-delete', String(plan.counts.delete));
-  core.setOutput('plan-json', JSON.stringify(planToJson(plan)));
+  core.setOutput('plan-json', planJsonOutput(plan));
 }
 
 function fail(message: string): RunResult {

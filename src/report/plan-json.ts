@@ -47,6 +47,8 @@ export interface PlanJson {
     readonly unmanaged: number;
   };
   readonly hasChanges: boolean;
+  /** True when the plan was too large for a step output and details were left out (see `planJsonOutput`). */
+  readonly truncated: boolean;
   readonly targets: readonly PlanJsonTarget[];
   readonly warnings: readonly PlanJsonWarning[];
 }
@@ -117,7 +119,36 @@ export function planToJson(plan: Plan): PlanJson {
     version: PLAN_JSON_VERSION,
     summary,
     hasChanges: summary.register + summary.replace + summary.delete > 0,
+    truncated: false,
     targets,
     warnings: plan.warnings.map(toWarning).sort((a, b) => byString(warningKey(a), warningKey(b))),
   };
+}
+
+/** GitHub refuses a step output larger than 1 MB; stay below it with room for the other outputs. */
+export const OUTPUT_LIMIT_CHARS = 900_000;
+
+/**
+ * The `plan-json` output as text, never over `limit`. A plan too large for it loses detail in
+ * steps (unchanged and unmanaged names, then warnings, then reasons and differences, then the
+ * per-target lists), keeping `summary` and `hasChanges`, and says so with `truncated: true`. The job
+ * summary always carries the whole plan.
+ */
+export function planJsonOutput(plan: Plan, limit = OUTPUT_LIMIT_CHARS): string {
+  const full = planToJson(plan);
+  let text = JSON.stringify(full);
+  if (text.length <= limit) return text;
+  const steps: ReadonlyArray<(j: PlanJson) => PlanJson> = [
+    (j) => ({ ...j, targets: j.targets.map((t) => ({ ...t, unchanged: [], unmanaged: [] })) }),
+    (j) => ({ ...j, warnings: [] }),
+    (j) => ({ ...j, targets: j.targets.map((t) => ({ ...t, changes: t.changes.map((c) => ({ ...c, reason: '', differences: [] })) })) }),
+    (j) => ({ ...j, targets: [] }),
+  ];
+  let current: PlanJson = { ...full, truncated: true };
+  for (const step of steps) {
+    current = step(current);
+    text = JSON.stringify(current);
+    if (text.length <= limit) break;
+  }
+  return text;
 }
