@@ -186,9 +186,18 @@ describe('upsertStickyComment', () => {
     expect(fake.comments('o', 'r', pr).map((c) => c.body)).toEqual(existing ? [`${MARKER}\nold`] : []);
   });
 
+  it('retries a passing server error and succeeds', async () => {
+    const pr = nextIssue();
+    fake.failNext('comments', 500, 1);
+    const result = await upsertStickyComment(octokit, { owner: 'o', repo: 'r', issueNumber: pr, marker: MARKER, body: 'after a 500' });
+    expect(result.created).toBe(true);
+    expect(fake.comments('o', 'r', pr).map((c) => c.body)).toEqual([expect.stringContaining('after a 500')]);
+  });
+
   it('lets other errors through unchanged', async () => {
     const pr = nextIssue();
-    fake.failNext('comments', 500);
+    // Three answers of 500: the first try and both retries.
+    fake.failNext('comments', 500, 3);
     const error: unknown = await upsertStickyComment(octokit, {
       owner: 'o',
       repo: 'r',
