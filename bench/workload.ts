@@ -106,7 +106,7 @@ export function planWorkload(workspaceId: string, connectors: number, namespaces
   const records = new Map(
     targets.map((target) => {
       const key = targetKey(target);
-      return [key, { version: RECORD_VERSION, scope: 'bench', workspaceId, namespace: target.namespace, connectors: recorded.get(key) ?? {} }] as const;
+      return [key, { version: RECORD_VERSION, scope: 'bench', targets: [], workspaceId, namespace: target.namespace, connectors: recorded.get(key) ?? {} }] as const;
     }),
   );
   return { desired, live, targets, records, expected: counts };

@@ -9,15 +9,15 @@ import { loadDefinitions } from './definitions/validate.js';
 import type { readDefinitionFiles } from './definitions/files.js';
 import { exportDefinitions } from './export/export.js';
 import type { Octokit } from './github/client.js';
-import { readLatestRecordsByTask, writeRecord } from './github/deployments.js';
+import { readLatestAcceptedRecord, writeRecord } from './github/deployments.js';
 import { GitHubPermissionError } from './github/errors.js';
 import { findPullForCommit } from './github/pulls.js';
 import { findStickyComment, upsertStickyComment } from './github/sticky-comment.js';
 import type { ApplyResult, DefinitionError, DesiredConnector, LiveConnector, Plan, Target } from './model.js';
-import { targetKey } from './model.js';
+import { targetFromKey, targetKey } from './model.js';
 import { observe } from './observe.js';
 import { buildPlan, hasAnyChange, hasChanges, isChange, isWorkspaceChange, targetsOf } from './plan/plan.js';
-import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors, targetOfEnvironment } from './record/record.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors } from './record/record.js';
 import { escapeMarkdown } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
@@ -128,27 +128,50 @@ class Run {
     return undefined;
   }
 
-  /** The record per target (keyed by `targetKey`), or undefined when the record is not in use. */
-  async readRecords(): Promise<Map<string, TargetRecord> | undefined> {
+  /**
+   * The record per target (keyed by `targetKey`), or undefined when the record is not in use.
+   * Reads the newest record of each declared target (and the default one), then of every target
+   * those records name: one call per target, however long the history.
+   */
+  async readRecords(desired: readonly DesiredConnector[]): Promise<Map<string, TargetRecord> | undefined> {
     if (!this.settings.record) return undefined;
     // An Octokit exists only with a token and a repository (see start.ts).
-    if (!this.deps.octokit) {
+    const { octokit } = this.deps;
+    if (!octokit) {
       core.warning('The record of applied connectors is not available (no github-token or repository): JAR changes and removed files cannot be detected in this run.');
       return undefined;
     }
     const { owner, repo } = this.settings.event;
     const scope = this.settings.commentKey;
-    const stored = await readLatestRecordsByTask(this.deps.octokit, {
-      owner,
-      repo,
-      task: RECORD_TASK,
-      accept: (payload) => (payload as { scope?: unknown } | null)?.scope === scope,
-    });
+    const { defaultWorkspaceId, defaultNamespace } = this.settings;
+    const pending = new Map<string, Target>(targetsOf(desired).map((t) => [targetKey(t), t]));
+    if (defaultWorkspaceId && defaultNamespace) pending.set(`${defaultWorkspaceId}/${defaultNamespace}`, { workspaceId: defaultWorkspaceId, namespace: defaultNamespace });
+    const seen = new Set<string>();
     const records = new Map<string, TargetRecord>();
-    for (const [environment, deployment] of stored) {
-      const target = targetOfEnvironment(environment);
-      const record = target && parseRecord(deployment.payload, target, scope);
-      if (target && record) records.set(targetKey(target), record);
+    while (pending.size > 0) {
+      const batch = [...pending.entries()];
+      pending.clear();
+      for (const [key] of batch) seen.add(key);
+      const found = await Promise.all(
+        batch.map(async ([key, target]) => {
+          const stored = await readLatestAcceptedRecord(octokit, {
+            owner,
+            repo,
+            environment: environmentOf(target),
+            task: RECORD_TASK,
+            accept: (payload) => (payload as { scope?: unknown } | null)?.scope === scope,
+          });
+          return [key, stored && parseRecord(stored.payload, target, scope)] as const;
+        }),
+      );
+      for (const [key, record] of found) {
+        if (!record) continue;
+        records.set(key, record);
+        for (const other of record.targets) {
+          const target = targetFromKey(other);
+          if (target && !seen.has(other)) pending.set(other, target);
+        }
+      }
     }
     core.info(`record: ${records.size} target(s) with applied connectors`);
     return records;
@@ -223,16 +246,41 @@ class Run {
     const { octokit } = this.deps;
     if (!octokit) return [];
     const { owner, repo, sha, runUrl } = this.settings.event;
+    const scope = this.settings.commentKey;
     const problems: string[] = [];
+    const problem = (key: string, error: unknown): void => {
+      problems.push(
+        error instanceof GitHubPermissionError
+          ? `Could not record what was applied to ${key}: ${error.message}. Grant permissions: deployments: write to the apply job.`
+          : `Could not record what was applied to ${key}: ${messageOf(error, this.deps.secrets)}`,
+      );
+    };
+
+    // First what each target holds now, then which targets the scope holds connectors in: every
+    // record written names them all.
+    const nexts: Array<{ tp: (typeof plan.targets)[number]; previous?: TargetRecord; next: TargetRecord }> = [];
+    const held = new Set([...records.values()].filter((r) => Object.keys(r.connectors).length > 0).map((r) => `${r.workspaceId}/${r.namespace}`));
     for (const tp of plan.targets) {
       const key = targetKey(tp.target);
       try {
-        const changed = tp.items.some(isWorkspaceChange);
+        const liveAfter: readonly LiveConnector[] = tp.items.some(isWorkspaceChange) ? await api.list(tp.target) : tp.items.flatMap((i) => (i.live ? [i.live] : []));
         const previous = records.get(key);
-        const liveAfter: readonly LiveConnector[] = changed ? await api.list(tp.target) : tp.items.flatMap((i) => (i.live ? [i.live] : []));
-        const next = nextRecord(this.settings.commentKey, tp, previous, applied.outcomes, liveAfter, sha);
-        if (!tp.items.some(isChange) && sameConnectors(previous, next)) continue;
-        const failed = applied.outcomes.some((o) => targetKey(o.target) === key && o.status !== 'done');
+        const next = nextRecord(scope, [], tp, previous, applied.outcomes, liveAfter, sha);
+        if (Object.keys(next.connectors).length > 0) held.add(key);
+        else held.delete(key);
+        nexts.push({ tp, previous, next });
+      } catch (error) {
+        problem(key, error);
+      }
+    }
+    const scopeTargets = [...held].sort();
+
+    for (const { tp, previous, next: draft } of nexts) {
+      const key = targetKey(tp.target);
+      const next = { ...draft, targets: scopeTargets };
+      if (!tp.items.some(isChange) && sameConnectors(previous, next) && previous?.targets.join() === scopeTargets.join()) continue;
+      const failed = applied.outcomes.some((o) => targetKey(o.target) === key && o.status !== 'done');
+      try {
         await writeRecord(octokit, {
           owner,
           repo,
@@ -246,11 +294,7 @@ class Run {
         });
         core.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${key} (${environmentOf(tp.target)})`);
       } catch (error) {
-        problems.push(
-          error instanceof GitHubPermissionError
-            ? `Could not record what was applied to ${key}: ${error.message}. Grant permissions: deployments: write to the apply job.`
-            : `Could not record what was applied to ${key}: ${messageOf(error, this.deps.secrets)}`,
-        );
+        problem(key, error);
       }
     }
     return problems;
@@ -282,7 +326,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
 
   let records: Map<string, TargetRecord> | undefined;
   try {
-    records = await r.readRecords();
+    records = await r.readRecords(desired);
   } catch (error) {
     if (error instanceof GitHubPermissionError) {
       // An apply also writes the record, so it needs write even though this was a read.

@@ -15,6 +15,12 @@ export function targetKey(target: Target): string {
   return `${target.workspaceId}/${target.namespace}`;
 }
 
+/** The target a `targetKey` names; undefined when it is not one. */
+export function targetFromKey(key: string): Target | undefined {
+  const [workspaceId, namespace, ...rest] = key.split('/');
+  return workspaceId && namespace && rest.length === 0 ? { workspaceId, namespace } : undefined;
+}
+
 /** Orders targets (and anything keyed by them) the same way in every report. */
 export function compareTargets(a: Target, b: Target): number {
   return targetKey(a) < targetKey(b) ? -1 : targetKey(a) > targetKey(b) ? 1 : 0;

@@ -71,7 +71,7 @@ describe('applyPlan against the emulator', () => {
   it('rolls a failed replace back to the recorded JAR', async () => {
     const t = freshTarget();
     await planAndApply([kafka(t)]);
-    const records = new Map([[targetKey(t), { version: 1 as const, scope: 'test', workspaceId: t.workspaceId, namespace: t.namespace, connectors: { 'kafka-orders': { jarUrl: KAFKA_V1, type: 'kafka-orders', commit: 'c1' } } }]]);
+    const records = new Map([[targetKey(t), { version: 1 as const, scope: 'test', targets: [], workspaceId: t.workspaceId, namespace: t.namespace, connectors: { 'kafka-orders': { jarUrl: KAFKA_V1, type: 'kafka-orders', commit: 'c1' } } }]]);
     const { plan, result } = await planAndApply([kafka(t, { jarUrl: REDIS })], records);
     expect(plan.counts.replace).toBe(1);
     expect(result.ok).toBe(false);
@@ -83,7 +83,7 @@ describe('applyPlan against the emulator', () => {
   it('replaces a JAR (v1 → v2) by delete, then register', async () => {
     const t = freshTarget();
     await planAndApply([kafka(t)]);
-    const records = new Map([[targetKey(t), { version: 1 as const, scope: 'test', workspaceId: t.workspaceId, namespace: t.namespace, connectors: { 'kafka-orders': { jarUrl: KAFKA_V1, type: 'kafka-orders', commit: 'c1' } } }]]);
+    const records = new Map([[targetKey(t), { version: 1 as const, scope: 'test', targets: [], workspaceId: t.workspaceId, namespace: t.namespace, connectors: { 'kafka-orders': { jarUrl: KAFKA_V1, type: 'kafka-orders', commit: 'c1' } } }]]);
     const { result } = await planAndApply([kafka(t, { jarUrl: KAFKA_V2, supportedFormats: ['json', 'avro', 'csv'] })], records);
     expect(result.ok).toBe(true);
     expect(emulator.connectors(t.workspaceId, t.namespace)[0]?.supportedFormats).toContain('csv');

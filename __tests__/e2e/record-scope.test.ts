@@ -37,3 +37,38 @@ describe('jobs that split targets between them', () => {
     expect(world.emulator.connectors('ws-b', 'default').map((c) => c.name)).toEqual(['mysql-cdc']);
   });
 });
+
+describe('reading the record', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+    await world.write({
+      'connectors/kafka.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, description: 'v0' }),
+      'connectors/other.yaml': connectorYaml({ connector_name: 'mysql-cdc', connector_type: 'mysql-cdc', jar_url: JARS.mysql, namespace_name: 'analytics' }),
+    });
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('costs one GitHub call per target, however long the history', async () => {
+    // Several applies (a description change each time) build a history of records.
+    for (let n = 1; n <= 4; n++) {
+      await world.write({
+        'connectors/kafka.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, description: `v${n}` }),
+      });
+      expect((await world.apply({ sha: String(n).repeat(40) })).exitCode).toBe(0);
+    }
+    const before = world.github.requests().length;
+    const plan = await world.plan();
+    expect(plan.stdout).toContain('No changes.');
+    const reads = world.github.requests().slice(before).filter((r) => r.method === 'GET' && r.path.includes('/deployments'));
+    expect(reads).toHaveLength(2);
+
+    // A target whose definitions are all gone is still found through the other target's record.
+    await world.remove('connectors/other.yaml');
+    const removal = await world.plan();
+    expect(removal.stdout).toContain('Plan: 0 to register, 0 to replace, 1 to delete.');
+    expect(removal.stdout).toContain('mysql-cdc');
+  });
+});

@@ -123,6 +123,7 @@ describe('buildPlan with the record of applied connectors', () => {
         {
           version: 1 as const,
           scope: 'test',
+          targets: [],
           workspaceId: target.workspaceId,
           namespace: target.namespace,
           connectors: Object.fromEntries(Object.entries(connectors).map(([n, c]) => [n, { ...c, commit: 'c0' }])),
@@ -189,7 +190,7 @@ describe('buildPlan with the record of applied connectors', () => {
 describe('buildPlan when the JAR changed and the new one brings other formats', () => {
   it('says the JAR changed first, then every contradiction', () => {
     const records = new Map([
-      [targetKey(ws), { version: 1 as const, scope: 'test', workspaceId: ws.workspaceId, namespace: ws.namespace, connectors: { a: { jarUrl: 'oss://bucket/a-1.jar', type: 'a', commit: 'c0' } } }],
+      [targetKey(ws), { version: 1 as const, scope: 'test', targets: [], workspaceId: ws.workspaceId, namespace: ws.namespace, connectors: { a: { jarUrl: 'oss://bucket/a-1.jar', type: 'a', commit: 'c0' } } }],
     ]);
     const plan = buildPlan([desired('a', { jarUrl: 'oss://bucket/a-2.jar', supportedFormats: ['json', 'csv'] })], observed([[ws, [live('a')]]]), { prune: false, records });
     const item = plan.targets[0]?.items[0];

@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveConnector, TargetPlan } from '../../src/model.js';
-import { environmentOf, nextRecord, parseRecord, sameConnectors, targetOfEnvironment } from '../../src/record/record.js';
+import { targetFromKey } from '../../src/model.js';
+import { environmentOf, nextRecord, parseRecord, sameConnectors } from '../../src/record/record.js';
 
 const target = { workspaceId: 'ws-1', namespace: 'default' };
 const live = (name: string): LiveConnector => ({ name, type: name, source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] });
 
 describe('the record of applied connectors', () => {
-  it('round-trips the environment name', () => {
+  it('names the environment after the target', () => {
     expect(environmentOf(target)).toBe('flink-connectors/ws-1/default');
-    expect(targetOfEnvironment('flink-connectors/ws-1/default')).toEqual(target);
-    expect(targetOfEnvironment('production')).toBeUndefined();
-    expect(targetOfEnvironment('flink-connectors/ws-1/default/extra')).toBeUndefined();
+    expect(targetFromKey('ws-1/default')).toEqual(target);
+    expect(targetFromKey('ws-1')).toBeUndefined();
+    expect(targetFromKey('ws-1/default/extra')).toBeUndefined();
   });
 
   it('reads only records of its own scope', () => {
     const payload = { version: 1, scope: 'job-a', connectors: { k: { jarUrl: 'oss://b/k.jar', type: 'k', commit: 'c1' } } };
     expect(parseRecord(payload, target, 'job-a')?.connectors.k?.jarUrl).toBe('oss://b/k.jar');
+    expect(parseRecord({ ...payload, targets: ['ws-1/default', 7] }, target, 'job-a')?.targets).toEqual(['ws-1/default']);
     expect(parseRecord(payload, target, 'job-b')).toBeUndefined();
     expect(parseRecord({ ...payload, version: 2 }, target, 'job-a')).toBeUndefined();
     expect(parseRecord('not a record', target, 'job-a')).toBeUndefined();
@@ -36,6 +38,7 @@ describe('the record of applied connectors', () => {
     const previous = {
       version: 1 as const,
       scope: 's',
+      targets: ['ws-1/default'],
       ...target,
       connectors: {
         bumped: { jarUrl: 'oss://b/bumped-1.jar', type: 'bumped', commit: 'c1' },
@@ -50,13 +53,14 @@ describe('the record of applied connectors', () => {
       { target, name: 'rolled', action: 'replace' as const, status: 'failed' as const, durationMs: 1, rolledBack: true },
       { target, name: 'gone', action: 'delete' as const, status: 'done' as const, durationMs: 1 },
     ];
-    const next = nextRecord('s', plan, previous, outcomes, ['new', 'bumped', 'rolled', 'same'].map(live), 'c2');
+    const next = nextRecord('s', ['ws-1/default', 'ws-2/default'], plan, previous, outcomes, ['new', 'bumped', 'rolled', 'same'].map(live), 'c2');
     expect(next.connectors).toEqual({
       bumped: { jarUrl: 'oss://b/bumped-2.jar', type: 'bumped', commit: 'c2' },
       new: { jarUrl: 'oss://b/new.jar', type: 'new', commit: 'c2' },
       rolled: { jarUrl: 'oss://b/rolled-1.jar', type: 'rolled', commit: 'c1' },
       same: { jarUrl: 'oss://b/same.jar', type: 'same', commit: 'c0' },
     });
+    expect(next.targets).toEqual(['ws-1/default', 'ws-2/default']);
     expect(sameConnectors(previous, next)).toBe(false);
     expect(sameConnectors(next, { ...next, connectors: { ...next.connectors } })).toBe(true);
   });

@@ -118,24 +118,22 @@ export async function readLatestRecord(
 }
 
 /**
- * Per environment, the newest deployment of `task` whose payload `accept` takes: one paginated
- * listing, newest first, instead of one call per environment.
+ * The newest deployment of `environment` and `task` whose payload `accept` takes (several jobs may
+ * record into one environment), among the newest 100; undefined when there is none.
  */
-export async function readLatestRecordsByTask(
+export async function readLatestAcceptedRecord(
   octokit: Octokit,
-  query: { readonly owner: string; readonly repo: string; readonly task: string; readonly accept: (payload: unknown) => boolean },
-): Promise<Map<string, StoredRecord>> {
-  const { owner, repo, task } = query;
-  const latest = new Map<string, StoredRecord>();
+  query: { readonly owner: string; readonly repo: string; readonly environment: string; readonly task: string; readonly accept: (payload: unknown) => boolean },
+): Promise<StoredRecord | undefined> {
+  const { owner, repo, environment, task } = query;
   try {
-    const all = await octokit.paginate(octokit.rest.repos.listDeployments, { owner, repo, task, per_page: 100 });
-    for (const d of all) {
-      if (latest.has(d.environment)) continue;
+    const { data } = await octokit.rest.repos.listDeployments({ owner, repo, environment, task, per_page: 100 });
+    for (const d of data) {
       const payload = decodePayload(d.payload);
-      if (query.accept(payload)) latest.set(d.environment, { id: d.id, ref: d.ref, sha: d.sha, payload, createdAt: d.created_at });
+      if (query.accept(payload)) return { id: d.id, ref: d.ref, sha: d.sha, payload, createdAt: d.created_at };
     }
-    return latest;
+    return undefined;
   } catch (error) {
-    rethrowAsPermissionError(error, 'deployments: read', `list the deployments of ${owner}/${repo}`);
+    rethrowAsPermissionError(error, 'deployments: read', `list the deployments of ${where(owner, repo, environment)}`);
   }
 }

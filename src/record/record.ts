@@ -7,7 +7,6 @@ import type { ApplyOutcome, LiveConnector, RecordedConnector, Target, TargetPlan
 
 /** The deployment `task` that marks our records, so all targets can be found in one listing. */
 export const RECORD_TASK = 'flink-connectors';
-const ENVIRONMENT_PREFIX = 'flink-connectors/';
 export const RECORD_VERSION = 1;
 
 export interface TargetRecord {
@@ -19,21 +18,20 @@ export interface TargetRecord {
   readonly scope: string;
   readonly workspaceId: string;
   readonly namespace: string;
+  /**
+   * Every target this scope held connectors in when the record was written (`workspace/namespace`),
+   * so a plan finds the records of targets whose definitions are all gone without listing history.
+   */
+  readonly targets: readonly string[];
   /** Connector name → what was applied. */
   readonly connectors: Readonly<Record<string, RecordedConnector>>;
 }
 
 /** `flink-connectors/<workspace_id>/<namespace_name>` */
 export function environmentOf(target: Target): string {
-  return `${ENVIRONMENT_PREFIX}${target.workspaceId}/${target.namespace}`;
+  return `flink-connectors/${target.workspaceId}/${target.namespace}`;
 }
 
-export function targetOfEnvironment(environment: string): Target | undefined {
-  if (!environment.startsWith(ENVIRONMENT_PREFIX)) return undefined;
-  const [workspaceId, namespace, ...rest] = environment.slice(ENVIRONMENT_PREFIX.length).split('/');
-  if (!workspaceId || !namespace || rest.length > 0) return undefined;
-  return { workspaceId, namespace };
-}
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
@@ -49,7 +47,8 @@ export function parseRecord(payload: unknown, target: Target, scope: string): Ta
     if (!isString(v.jarUrl) || !isString(v.type)) continue;
     connectors[name] = { jarUrl: v.jarUrl, type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
   }
-  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, connectors };
+  const targets = Array.isArray(p.targets) ? p.targets.filter(isString) : [];
+  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, targets, connectors };
 }
 
 /**
@@ -59,6 +58,7 @@ export function parseRecord(payload: unknown, target: Target, scope: string): Ta
  */
 export function nextRecord(
   scope: string,
+  scopeTargets: readonly string[],
   targetPlan: TargetPlan,
   previous: TargetRecord | undefined,
   outcomes: readonly ApplyOutcome[],
@@ -81,7 +81,7 @@ export function nextRecord(
       connectors[item.name] = before;
     }
   }
-  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, connectors: sortKeys(connectors) };
+  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, targets: scopeTargets, connectors: sortKeys(connectors) };
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
