@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { type CredentialClass, type OidcProviderClass, credentialsLibrary } from './credentials-lib.js';
 import { type OidcOptions, stsHost, validateOidcOptions } from './oidc-options.js';
 
-export { DEFAULT_AUDIENCE, DEFAULT_STS_ENDPOINT, type OidcOptions, stsHost, validateOidcOptions } from './oidc-options.js';
+export type { OidcOptions } from './oidc-options.js';
 
 /** Asks GitHub for an ID token (in the action: `core.getIDToken`). */
 export type GetIdToken = (audience: string) => Promise<string>;
