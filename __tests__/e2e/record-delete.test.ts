@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveConnector } from '../../src/model.js';
 import { environmentOf, errorsOf, explain, latestRecord, liveNames, planLineOf, recordDeployments, recordedConnectors, sha } from '../support/record.js';
+import { aLiveConnector } from '../support/connectors.js';
 import { JARS, NS, WS, type World, connectorYaml, startWorld } from '../support/world.js';
 
 /** A connector someone registered in the console: live, never declared, never recorded. */
-const CONSOLE: LiveConnector = {
-  name: 'console-events',
-  type: 'console-events',
-  source: true,
-  sink: false,
-  lookup: false,
-  properties: [],
-  supportedFormats: ['json'],
-  dependencies: [],
-};
+const CONSOLE: LiveConnector = aLiveConnector({ name: 'console-events', source: true, supportedFormats: ['json'] });
 
 const FILES = {
   'connectors/kafka.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 }),

@@ -13,6 +13,7 @@ import { observe } from '../../src/observe.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import type { ConnectorApi } from '../../src/ververica/connectors.js';
 import { clientFor, recordingLog, startCatalogEmulator } from '../support/cloud.js';
+import { aLiveConnector } from '../support/connectors.js';
 
 const KAFKA_V1 = 'oss://flink-artifacts/connectors/kafka-orders-1.0.0.jar';
 
@@ -21,17 +22,8 @@ let api: ConnectorApi;
 let counter = 0;
 const freshTarget = (): Target => ({ workspaceId: 'ws-concurrent', namespace: `ns-${++counter}` });
 
-const live = (extra: Partial<LiveConnector> = {}): LiveConnector => ({
-  name: 'kafka-orders',
-  type: 'kafka-orders-legacy',
-  source: true,
-  sink: true,
-  lookup: false,
-  properties: [],
-  supportedFormats: ['json'],
-  dependencies: [],
-  ...extra,
-});
+const live = (extra: Partial<LiveConnector> = {}): LiveConnector =>
+  aLiveConnector({ name: 'kafka-orders', type: 'kafka-orders-legacy', source: true, sink: true, supportedFormats: ['json'], ...extra });
 
 const desired = (target: Target, extra: Partial<DesiredConnector> = {}): DesiredConnector => ({
   target,

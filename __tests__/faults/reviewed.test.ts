@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiveConnector } from '../../src/model.js';
+import { aLiveConnector } from '../support/connectors.js';
 import { FAST, KILL_AFTER_MS, calls, consoleApi, liveState } from '../support/fault-kit.js';
 import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, prPayload, startWorld } from '../support/world.js';
 
@@ -13,20 +14,16 @@ const PR = 7;
 const PR_HEAD = 'a'.repeat(40);
 const MERGE_SHA = '5'.repeat(40);
 
-const KAFKA_LIVE: LiveConnector = {
+const KAFKA_LIVE: LiveConnector = aLiveConnector({
   name: 'kafka-orders',
-  type: 'kafka-orders',
   source: true,
   sink: true,
-  lookup: false,
-  properties: [],
   supportedFormats: ['json', 'avro'],
-  dependencies: [],
   creator: '1838996000001',
   creatorName: 'alice',
   modifier: '1838996000001',
   modifierName: 'alice',
-};
+});
 const KAFKA = connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, source: true, sink: true });
 const HTTP = connectorYaml({ connector_name: 'http-lookup', connector_type: 'http-lookup', jar_url: JARS.http, lookup: true });
 const MYSQL = connectorYaml({ connector_name: 'mysql-cdc', connector_type: 'mysql-cdc', jar_url: JARS.mysql });

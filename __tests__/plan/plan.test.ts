@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredConnector, LiveConnector, Target } from '../../src/model.js';
 import { targetKey } from '../../src/model.js';
 import { buildPlan, hasChanges, targetsOf } from '../../src/plan/plan.js';
+import { aLiveConnector } from '../support/connectors.js';
 
 const ws: Target = { workspaceId: 'ws-1', namespace: 'default' };
 const other: Target = { workspaceId: 'ws-1', namespace: 'analytics' };
@@ -16,17 +17,7 @@ const desired = (name: string, extra: Partial<DesiredConnector> = {}): DesiredCo
   ...extra,
 });
 
-const live = (name: string, extra: Partial<LiveConnector> = {}): LiveConnector => ({
-  name,
-  type: name,
-  source: true,
-  sink: false,
-  lookup: false,
-  properties: [],
-  supportedFormats: ['json'],
-  dependencies: [],
-  ...extra,
-});
+const live = (name: string, extra: Partial<LiveConnector> = {}): LiveConnector => aLiveConnector({ name, source: true, supportedFormats: ['json'], ...extra });
 
 const observed = (entries: Array<[Target, LiveConnector[]]>) => new Map(entries.map(([t, l]) => [targetKey(t), l]));
 

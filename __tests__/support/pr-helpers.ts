@@ -3,7 +3,6 @@
  * request log, building live connectors, and checking rendered markdown for structure.
  */
 import type { FakeRequestLogEntry, GitHubFakeHandle } from '../../src/emulator/github-fake.js';
-import type { LiveConnector } from '../../src/model.js';
 import { OWNER, REPO } from './world.js';
 
 /** The requests the fake answered from index `since` on (`requests().length` taken before a run). */
@@ -41,18 +40,7 @@ export function botComments(github: GitHubFakeHandle, pr: number) {
 }
 
 /** A live connector as the API would list it. */
-export function liveConnector(fields: Partial<LiveConnector> & { name: string }): LiveConnector {
-  return {
-    type: fields.name,
-    source: false,
-    sink: false,
-    lookup: false,
-    properties: [],
-    supportedFormats: [],
-    dependencies: [],
-    ...fields,
-  };
-}
+export { aLiveConnector as liveConnector } from './connectors.js';
 
 /** The first line of a comment body: our hidden marker. */
 export function markerOf(body: string): string {
