@@ -1,0 +1,33 @@
+/** Plan mode: report the plan (job summary, PR comment) and refuse what the settings forbid. */
+import * as core from '@actions/core';
+import type { Plan } from '../model.js';
+import { targetKey } from '../model.js';
+import { hasChanges } from '../plan/plan.js';
+import { postComment } from '../pipeline/comment.js';
+import { PULL_REQUEST_EVENTS, type RunContext, type RunResult, fail } from '../pipeline/run-context.js';
+import type { Settings } from '../settings.js';
+import { commentMarker, renderComment, renderSummary } from '../report/markdown.js';
+
+/** Why the plan may not go ahead (`allow-deletes: false` and a delete in the plan), if it may not. */
+export function deletesRefusal(plan: Plan, settings: Pick<Settings, 'allowDeletes'>): string | undefined {
+  if (settings.allowDeletes || plan.counts.delete === 0) return undefined;
+  const deletes = plan.targets.flatMap((t) => t.items.filter((i) => i.action === 'delete').map((i) => `${i.name} in ${targetKey(t.target)}`));
+  return `allow-deletes is false, but the plan deletes ${plan.counts.delete} connector(s): ${deletes.join(', ')}. Make deletes a separate change.`;
+}
+
+/**
+ * Writes the summary and, on pull requests, the sticky comment; the comment shows the plan even
+ * when it is refused, so reviewers see why.
+ */
+export async function reportPlan(ctx: RunContext, plan: Plan, fingerprint: string, refusal: string | undefined, postsComment: boolean): Promise<RunResult> {
+  const { settings } = ctx;
+  await core.summary.addRaw(renderSummary({ plan, context: ctx.report })).write();
+  const pullNumber = settings.event.pullNumber;
+  if (postsComment && settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
+    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report }));
+  }
+  if (refusal) return fail(refusal);
+  const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';
+  core.setOutput('result', result);
+  return result;
+}

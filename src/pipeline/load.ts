@@ -1,0 +1,33 @@
+/** Step one of every run: read and validate the definition files, annotating every problem. */
+import * as core from '@actions/core';
+import { loadDefinitions } from '../definitions/validate.js';
+import type { DefinitionError, DesiredConnector } from '../model.js';
+import { escapeMarkdown } from '../report/escape.js';
+import type { RunContext } from './run-context.js';
+
+function annotateDefinitionErrors(errors: readonly DefinitionError[]): void {
+  for (const e of errors) {
+    core.error(e.message, { title: 'Invalid connector definition', file: e.location.file, startLine: e.location.line, startColumn: e.location.column });
+  }
+}
+
+function definitionErrorsMarkdown(errors: readonly DefinitionError[]): string {
+  const rows = errors.map((e) => `- \`${escapeMarkdown(e.location.file)}:${e.location.line}\`: ${escapeMarkdown(e.message, 1000)}`);
+  return `### Flink connectors: invalid definitions\n\n${errors.length} problem${errors.length === 1 ? '' : 's'} found; nothing was sent to the API.\n\n${rows.join('\n')}\n`;
+}
+
+/** The declared connectors, or undefined when any definition is wrong (then everything is annotated). */
+export async function loadDesired(ctx: RunContext): Promise<DesiredConnector[] | undefined> {
+  const { settings, deps } = ctx;
+  core.startGroup('Load definitions');
+  const read = await deps.readDefinitionFiles([...settings.definitions], settings.root);
+  for (const w of read.warnings) core.warning(w);
+  const loaded = loadDefinitions(read.files, { workspaceId: settings.defaultWorkspaceId, namespace: settings.defaultNamespace });
+  const errors = [...read.errors, ...loaded.errors];
+  core.info(`${read.files.length} file(s), ${loaded.connectors.length} connector(s), ${errors.length} error(s)`);
+  core.endGroup();
+  if (errors.length === 0) return loaded.connectors;
+  annotateDefinitionErrors(errors);
+  await core.summary.addRaw(definitionErrorsMarkdown(errors)).write();
+  return undefined;
+}

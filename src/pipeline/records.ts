@@ -1,0 +1,58 @@
+/** Reading the record of applied connectors (GitHub deployments) for the job's scope. */
+import * as core from '@actions/core';
+import { readLatestAcceptedRecord } from '../github/deployments.js';
+import type { DesiredConnector, Target } from '../model.js';
+import { targetFromKey, targetKey } from '../model.js';
+import { targetsOf } from '../plan/plan.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, parseRecord } from '../record/record.js';
+import type { RunContext } from './run-context.js';
+
+/**
+ * The record per target (keyed by `targetKey`), or undefined when the record is not in use.
+ * Reads the newest record of each declared target (and the default one), then of every target
+ * those records name: one call per target, however long the history.
+ */
+export async function readRecords(ctx: RunContext, desired: readonly DesiredConnector[]): Promise<Map<string, TargetRecord> | undefined> {
+  const { settings, deps } = ctx;
+  if (!settings.record) return undefined;
+  // An Octokit exists only with a token and a repository (see start.ts).
+  const { octokit } = deps;
+  if (!octokit) {
+    core.warning('The record of applied connectors is not available (no github-token or repository): JAR changes and removed files cannot be detected in this run.');
+    return undefined;
+  }
+  const { owner, repo } = settings.event;
+  const scope = settings.commentKey;
+  const { defaultWorkspaceId, defaultNamespace } = settings;
+  const pending = new Map<string, Target>(targetsOf(desired).map((t) => [targetKey(t), t]));
+  if (defaultWorkspaceId && defaultNamespace) pending.set(`${defaultWorkspaceId}/${defaultNamespace}`, { workspaceId: defaultWorkspaceId, namespace: defaultNamespace });
+  const seen = new Set<string>();
+  const records = new Map<string, TargetRecord>();
+  while (pending.size > 0) {
+    const batch = [...pending.entries()];
+    pending.clear();
+    for (const [key] of batch) seen.add(key);
+    const found = await Promise.all(
+      batch.map(async ([key, target]) => {
+        const stored = await readLatestAcceptedRecord(octokit, {
+          owner,
+          repo,
+          environment: environmentOf(target),
+          task: RECORD_TASK,
+          accept: (payload) => (payload as { scope?: unknown } | null)?.scope === scope,
+        });
+        return [key, stored && parseRecord(stored.payload, target, scope)] as const;
+      }),
+    );
+    for (const [key, record] of found) {
+      if (!record) continue;
+      records.set(key, record);
+      for (const other of record.targets) {
+        const target = targetFromKey(other);
+        if (target && !seen.has(other)) pending.set(other, target);
+      }
+    }
+  }
+  core.info(`record: ${records.size} target(s) with applied connectors`);
+  return records;
+}
