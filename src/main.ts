@@ -3,7 +3,6 @@
  * only module that decides which mode runs; each mode lives in src/modes/ over the shared pipeline
  * in src/pipeline/. Collaborators with side effects arrive through `Dependencies`.
  */
-import * as core from '@actions/core';
 import { GitHubPermissionError } from './github/errors.js';
 import { applyMode } from './modes/apply.js';
 import { exportMode } from './modes/export.js';
@@ -33,22 +32,23 @@ export function modeFor(settings: Pick<Settings, 'command' | 'event'>): { mode: 
 export async function run(deps: Dependencies): Promise<RunResult> {
   const { settings } = deps;
   const { mode, note } = modeFor(settings);
-  if (note) core.warning(note);
-  core.info(`flink-connector-action: ${mode} (event ${settings.event.name}, command ${settings.command})`);
   const ctx = runContext(deps);
+  const { out } = ctx;
+  if (note) out.warning(note);
+  out.info(`flink-connector-action: ${mode} (event ${settings.event.name}, command ${settings.command})`);
 
   const desired = await loadDesired(ctx);
   if (!desired) {
-    return fail('The connector definitions have problems (see the annotations); nothing was sent to the API.');
+    return fail(ctx, 'The connector definitions have problems (see the annotations); nothing was sent to the API.');
   }
 
   // A fork's pull request gets no secrets and no ID token, whatever the workflow says.
   if (PULL_REQUEST_EVENTS.has(settings.event.name) && (settings.event.fromFork || !settings.credentialsAvailable)) {
     const why = settings.event.fromFork ? 'this pull request comes from a fork, which gets no secrets' : 'no credentials were given';
     const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${why}.`;
-    core.warning(text);
-    await core.summary.addRaw(`### Flink connectors: validation only\n\n${text}\n`).write();
-    core.setOutput('result', 'no-op');
+    out.warning(text);
+    await out.summary(`### Flink connectors: validation only\n\n${text}\n`);
+    out.setOutput('result', 'no-op');
     return 'no-op';
   }
 
@@ -59,7 +59,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     if (error instanceof GitHubPermissionError) {
       // An apply also writes the record, so it needs write even though this was a read.
       const needed = `permissions: deployments: ${mode === 'apply' ? 'write' : 'read'}`;
-      return fail(`GitHub refused to read the record of applied connectors (HTTP ${error.status}). Grant the workflow \`${needed}\`, or set record: false.`);
+      return fail(ctx, `GitHub refused to read the record of applied connectors (HTTP ${error.status}). Grant the workflow \`${needed}\`, or set record: false.`);
     }
     throw error;
   }

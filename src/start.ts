@@ -8,6 +8,7 @@ import { readDefinitionFiles } from './definitions/files.js';
 import { writeFilesUnder } from './export/files.js';
 import { createOctokit } from './github/client.js';
 import { run } from './main.js';
+import { actionsReporter } from './pipeline/reporter.js';
 import { scrub } from './secrets.js';
 import { InputError, readSettings, type Settings } from './settings.js';
 import { connectorApiFor } from './ververica/factory.js';
@@ -39,6 +40,7 @@ export async function start(): Promise<void> {
     const octokit = settings.githubToken && settings.event.owner ? createOctokit(settings.githubToken, settings.githubApiUrl) : undefined;
     await run({
       settings,
+      reporter: actionsReporter,
       octokit,
       clock: systemClock,
       secrets: scrubbed,

@@ -1,5 +1,4 @@
 /** Apply mode: check the plan against the reviewed one, carry it out, record it and report. */
-import * as core from '@actions/core';
 import { applyPlan } from '../apply/apply.js';
 import { findPullForCommit } from '../github/pulls.js';
 import type { ApplyResult, Plan } from '../model.js';
@@ -25,7 +24,7 @@ function unreviewedReason(reviewed: Reviewed, fingerprint: string): string | und
 }
 
 export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string, api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
-  const { settings, deps } = ctx;
+  const { settings, deps, out } = ctx;
   // Apply == reviewed: the plan now must be the plan approved on the merged pull request. The
   // check needs the PR comment, so it runs when comments are on; a push with no PR has nothing to
   // compare with and is applied as planned.
@@ -35,51 +34,51 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
     const changes = plan.targets.flatMap((t) => t.items.filter(isChange).map((i) => `${i.action} ${i.name} in ${targetKey(t.target)}`));
     const message = `${unreviewed}. Planned now: ${changes.join(', ')}.`;
     if (!settings.allowUnreviewedChanges) {
-      await core.summary.addRaw(`### Flink connectors: apply refused\n\n${escapeMarkdown(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n${renderSummary({ plan, context: ctx.report })}`).write();
-      return fail(`${message} Nothing was applied.`);
+      await out.summary(`### Flink connectors: apply refused\n\n${escapeMarkdown(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n${renderSummary({ plan, context: ctx.report })}`);
+      return fail(ctx, `${message} Nothing was applied.`);
     }
-    core.warning(`${message} Applying anyway (allow-unreviewed-changes: true).`);
+    out.warning(`${message} Applying anyway (allow-unreviewed-changes: true).`);
   }
 
   let applied: ApplyResult = { outcomes: [], ok: true };
   if (hasAnyChange(plan)) {
-    core.startGroup('Apply');
+    out.startGroup('Apply');
     applied = await applyPlan(plan, api, {
       parallelism: settings.parallelism,
       timeoutMs: settings.timeoutMs,
       clock: deps.clock,
       recheck: true,
-      log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
+      log: { info: (m) => out.info(m), warning: (m) => out.warning(m) },
     });
-    core.endGroup();
+    out.endGroup();
     // Each finished change was logged as it happened; the result repeats only what did not finish.
-    core.startGroup('Result');
-    core.info(renderApplyText(applied, { unfinishedOnly: true }));
-    core.endGroup();
+    out.startGroup('Result');
+    out.info(renderApplyText(applied, { unfinishedOnly: true }));
+    out.endGroup();
   } else {
-    core.info('Nothing to apply.');
+    out.info('Nothing to apply.');
   }
 
   const recordProblems = records ? await writeRecords(ctx, plan, api, records, applied) : [];
-  await core.summary.addRaw(renderSummary({ plan, context: ctx.report, applied })).write();
+  await out.summary(renderSummary({ plan, context: ctx.report, applied }));
 
   const pull = reviewed.pull ?? (settings.event.name !== 'push' && settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
   if (settings.comment && pull !== undefined) {
     try {
       await postComment(ctx, pull, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report, applied }));
     } catch (error) {
-      core.warning(`Could not report the result on the pull request: ${messageOf(error, deps.secrets)}`);
+      out.warning(`Could not report the result on the pull request: ${messageOf(error, deps.secrets)}`);
     }
   }
 
   const result: RunResult = !applied.ok || recordProblems.length > 0 ? 'failed' : hasAnyChange(plan) ? 'applied' : 'no-op';
-  core.setOutput('result', result);
+  out.setOutput('result', result);
   const problems: string[] = [];
   if (!applied.ok) {
     const failed = applied.outcomes.filter((o) => o.status !== 'done');
     problems.push(`Apply failed for ${failed.length} connector${failed.length === 1 ? '' : 's'}: ${failed.map((o) => `${o.name} (${o.message ?? o.status})`).join('; ')}`);
   }
   problems.push(...recordProblems);
-  if (problems.length > 0) core.setFailed(problems.join('\n'));
+  if (problems.length > 0) out.setFailed(problems.join('\n'));
   return result;
 }

@@ -1,5 +1,4 @@
 /** Export mode: write definition files for live connectors no definition declares yet. */
-import * as core from '@actions/core';
 import { exportDefinitions } from '../export/export.js';
 import type { DesiredConnector, Target } from '../model.js';
 import { targetKey } from '../model.js';
@@ -13,13 +12,13 @@ import type { ConnectorApi } from '../ververica/connectors.js';
 const SCHEMA_REF = 'https://raw.githubusercontent.com/flink-connector-action/flink-connector-action/v1/schema/connector-definitions.schema.json';
 
 export async function exportMode(ctx: RunContext, desired: DesiredConnector[], api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
-  const { settings, deps } = ctx;
+  const { settings, deps, out } = ctx;
   const targets = new Map<string, Target>(targetsOf(desired).map((t) => [targetKey(t), t]));
   if (settings.defaultWorkspaceId && settings.defaultNamespace) {
     const t = { workspaceId: settings.defaultWorkspaceId, namespace: settings.defaultNamespace };
     targets.set(targetKey(t), t);
   }
-  if (targets.size === 0) return fail('command: export needs a target: set the workspace-id and namespace inputs.');
+  if (targets.size === 0) return fail(ctx, 'command: export needs a target: set the workspace-id and namespace inputs.');
   const observed = await observe([...targets.values()], api, settings.parallelism);
   const dir = settings.exportPath.replace(/\/+$/, '');
   // Connectors some definition already declares are not exported again: that would declare them twice.
@@ -30,11 +29,9 @@ export async function exportMode(ctx: RunContext, desired: DesiredConnector[], a
     ),
   );
   await deps.writeFiles(files);
-  for (const f of files) core.info(`exported ${f.connector} from ${targetKey(f.target)} to ${f.path}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);
+  for (const f of files) out.info(`exported ${f.connector} from ${targetKey(f.target)} to ${f.path}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);
   const rows = files.map((f) => `| ${escapeMarkdown(targetKey(f.target))} | ${escapeMarkdown(f.connector)} | \`${escapeMarkdown(f.path)}\` | ${f.jarKnown ? 'from the record' : 'placeholder: set it'} |`);
-  await core.summary
-    .addRaw(`### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`)
-    .write();
-  core.setOutput('result', 'no-op');
+  await out.summary(`### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`);
+  out.setOutput('result', 'no-op');
   return 'no-op';
 }

@@ -1,5 +1,4 @@
 /** Plan mode: report the plan (job summary, PR comment) and refuse what the settings forbid. */
-import * as core from '@actions/core';
 import type { Plan } from '../model.js';
 import { targetKey } from '../model.js';
 import { hasChanges } from '../plan/plan.js';
@@ -20,14 +19,14 @@ export function deletesRefusal(plan: Plan, settings: Pick<Settings, 'allowDelete
  * when it is refused, so reviewers see why.
  */
 export async function reportPlan(ctx: RunContext, plan: Plan, fingerprint: string, refusal: string | undefined, postsComment: boolean): Promise<RunResult> {
-  const { settings } = ctx;
-  await core.summary.addRaw(renderSummary({ plan, context: ctx.report })).write();
+  const { settings, out } = ctx;
+  await out.summary(renderSummary({ plan, context: ctx.report }));
   const pullNumber = settings.event.pullNumber;
   if (postsComment && settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
     await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report }));
   }
-  if (refusal) return fail(refusal);
+  if (refusal) return fail(ctx, refusal);
   const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';
-  core.setOutput('result', result);
+  out.setOutput('result', result);
   return result;
 }

@@ -1,14 +1,13 @@
 /** The sticky plan comment on a pull request: written by plans, updated by applies, read by the review check. */
-import * as core from '@actions/core';
 import { GitHubPermissionError } from '../github/errors.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
 import { commentMarker } from '../report/markdown.js';
 import type { RunContext } from './run-context.js';
 
 export async function postComment(ctx: RunContext, pullNumber: number, body: string): Promise<void> {
-  const { settings, deps } = ctx;
+  const { settings, deps, out } = ctx;
   if (!deps.octokit) {
-    core.warning('No github-token: the plan comment was not posted.');
+    out.warning('No github-token: the plan comment was not posted.');
     return;
   }
   try {
@@ -19,11 +18,11 @@ export async function postComment(ctx: RunContext, pullNumber: number, body: str
       marker: commentMarker(settings.commentKey),
       body,
     });
-    core.setOutput('comment-url', comment.url);
-    core.info(`${comment.created ? 'posted' : 'updated'} the plan comment: ${comment.url}`);
+    out.setOutput('comment-url', comment.url);
+    out.info(`${comment.created ? 'posted' : 'updated'} the plan comment: ${comment.url}`);
   } catch (error) {
     if (error instanceof GitHubPermissionError) {
-      core.warning(`Could not write the plan comment: ${error.message}`);
+      out.warning(`Could not write the plan comment: ${error.message}`);
       return;
     }
     throw error;

@@ -1,13 +1,13 @@
 /** Step one of every run: read and validate the definition files, annotating every problem. */
-import * as core from '@actions/core';
 import { loadDefinitions } from '../definitions/validate.js';
 import type { DefinitionError, DesiredConnector } from '../model.js';
 import { escapeMarkdown } from '../report/escape.js';
+import type { Reporter } from './reporter.js';
 import type { RunContext } from './run-context.js';
 
-function annotateDefinitionErrors(errors: readonly DefinitionError[]): void {
+function annotateDefinitionErrors(out: Reporter, errors: readonly DefinitionError[]): void {
   for (const e of errors) {
-    core.error(e.message, { title: 'Invalid connector definition', file: e.location.file, startLine: e.location.line, startColumn: e.location.column });
+    out.error(e.message, { title: 'Invalid connector definition', file: e.location.file, startLine: e.location.line, startColumn: e.location.column });
   }
 }
 
@@ -18,16 +18,16 @@ function definitionErrorsMarkdown(errors: readonly DefinitionError[]): string {
 
 /** The declared connectors, or undefined when any definition is wrong (then everything is annotated). */
 export async function loadDesired(ctx: RunContext): Promise<DesiredConnector[] | undefined> {
-  const { settings, deps } = ctx;
-  core.startGroup('Load definitions');
+  const { settings, deps, out } = ctx;
+  out.startGroup('Load definitions');
   const read = await deps.readDefinitionFiles([...settings.definitions], settings.root);
-  for (const w of read.warnings) core.warning(w);
+  for (const w of read.warnings) out.warning(w);
   const loaded = loadDefinitions(read.files, { workspaceId: settings.defaultWorkspaceId, namespace: settings.defaultNamespace });
   const errors = [...read.errors, ...loaded.errors];
-  core.info(`${read.files.length} file(s), ${loaded.connectors.length} connector(s), ${errors.length} error(s)`);
-  core.endGroup();
+  out.info(`${read.files.length} file(s), ${loaded.connectors.length} connector(s), ${errors.length} error(s)`);
+  out.endGroup();
   if (errors.length === 0) return loaded.connectors;
-  annotateDefinitionErrors(errors);
-  await core.summary.addRaw(definitionErrorsMarkdown(errors)).write();
+  annotateDefinitionErrors(out, errors);
+  await out.summary(definitionErrorsMarkdown(errors));
   return undefined;
 }

@@ -1,5 +1,4 @@
 /** Reading the record of applied connectors (GitHub deployments) for the job's scope. */
-import * as core from '@actions/core';
 import { readLatestAcceptedRecord } from '../github/deployments.js';
 import type { DesiredConnector, Target } from '../model.js';
 import { targetFromKey, targetKey } from '../model.js';
@@ -13,12 +12,12 @@ import type { RunContext } from './run-context.js';
  * those records name: one call per target, however long the history.
  */
 export async function readRecords(ctx: RunContext, desired: readonly DesiredConnector[]): Promise<Map<string, TargetRecord> | undefined> {
-  const { settings, deps } = ctx;
+  const { settings, deps, out } = ctx;
   if (!settings.record) return undefined;
   // An Octokit exists only with a token and a repository (see start.ts).
   const { octokit } = deps;
   if (!octokit) {
-    core.warning('The record of applied connectors is not available (no github-token or repository): JAR changes and removed files cannot be detected in this run.');
+    out.warning('The record of applied connectors is not available (no github-token or repository): JAR changes and removed files cannot be detected in this run.');
     return undefined;
   }
   const { owner, repo } = settings.event;
@@ -53,6 +52,6 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
       }
     }
   }
-  core.info(`record: ${records.size} target(s) with applied connectors`);
+  out.info(`record: ${records.size} target(s) with applied connectors`);
   return records;
 }

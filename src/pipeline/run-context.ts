@@ -2,7 +2,6 @@
  * What every mode of a run shares: its collaborators, the settings and the report context, plus the
  * few helpers that end a run. Modes receive a `RunContext` instead of reaching for globals.
  */
-import * as core from '@actions/core';
 import type { Clock } from '../apply/ports.js';
 import type { readDefinitionFiles } from '../definitions/files.js';
 import type { Octokit } from '../github/client.js';
@@ -10,6 +9,7 @@ import type { ReportContext } from '../report/markdown.js';
 import { scrub } from '../secrets.js';
 import type { Settings } from '../settings.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
+import type { Reporter } from './reporter.js';
 
 export interface Dependencies {
   readonly settings: Settings;
@@ -23,6 +23,8 @@ export interface Dependencies {
   readonly clock: Clock;
   /** Values to scrub from messages; grows when sign-in obtains credentials. */
   readonly secrets: readonly string[];
+  /** Where the run reports: workflow commands and runner files for the action. */
+  readonly reporter: Reporter;
 }
 
 export type Mode = 'plan' | 'apply' | 'export';
@@ -32,18 +34,19 @@ export interface RunContext {
   readonly deps: Dependencies;
   readonly settings: Settings;
   readonly report: ReportContext;
+  readonly out: Reporter;
 }
 
 export const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'pull_request_target']);
 
 export function runContext(deps: Dependencies): RunContext {
   const e = deps.settings.event;
-  return { deps, settings: deps.settings, report: { sha: e.sha, runUrl: e.runUrl, time: new Date(deps.clock.now()), eventName: e.name } };
+  return { deps, settings: deps.settings, out: deps.reporter, report: { sha: e.sha, runUrl: e.runUrl, time: new Date(deps.clock.now()), eventName: e.name } };
 }
 
-export function fail(message: string): RunResult {
-  core.setOutput('result', 'failed');
-  core.setFailed(message);
+export function fail(ctx: Pick<RunContext, 'out'>, message: string): RunResult {
+  ctx.out.setOutput('result', 'failed');
+  ctx.out.setFailed(message);
   return 'failed';
 }
 

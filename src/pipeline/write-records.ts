@@ -1,5 +1,4 @@
 /** Writing the record of what an apply did, one deployment per target the plan touched. */
-import * as core from '@actions/core';
 import { writeRecord } from '../github/deployments.js';
 import { GitHubPermissionError } from '../github/errors.js';
 import type { ApplyResult, LiveConnector, Plan } from '../model.js';
@@ -15,6 +14,7 @@ import { type RunContext, messageOf } from './run-context.js';
  */
 export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorApi, records: Map<string, TargetRecord>, applied: ApplyResult): Promise<string[]> {
   const { octokit, secrets } = ctx.deps;
+  const { out } = ctx;
   if (!octokit) return [];
   const { owner, repo, sha, runUrl } = ctx.settings.event;
   const scope = ctx.settings.commentKey;
@@ -63,7 +63,7 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
         logUrl: runUrl,
         description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,
       });
-      core.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${key} (${environmentOf(tp.target)})`);
+      out.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${key} (${environmentOf(tp.target)})`);
     } catch (error) {
       problem(key, error);
     }

@@ -1,0 +1,42 @@
+/**
+ * Where a run says what it does: the log, annotations, step outputs, the job summary and the
+ * failure. The action writes them as workflow commands and runner files (`actionsReporter`); a
+ * terminal can show the same run its own way. The pipeline and the modes talk only to this.
+ */
+import * as core from '@actions/core';
+
+/** A place in a definition file an annotation points at. */
+export interface Annotation {
+  readonly title?: string;
+  readonly file?: string;
+  readonly startLine?: number;
+  readonly startColumn?: number;
+}
+
+export interface Reporter {
+  info(message: string): void;
+  notice(message: string, at?: Annotation): void;
+  warning(message: string, at?: Annotation): void;
+  error(message: string, at?: Annotation): void;
+  startGroup(name: string): void;
+  endGroup(): void;
+  setOutput(name: string, value: string): void;
+  /** Appends Markdown to the job summary. */
+  summary(markdown: string): Promise<void>;
+  /** Marks the run failed with this message (the run goes on to report). */
+  setFailed(message: string): void;
+}
+
+export const actionsReporter: Reporter = {
+  info: (m) => core.info(m),
+  notice: (m, at) => core.notice(m, at ?? {}),
+  warning: (m, at) => core.warning(m, at ?? {}),
+  error: (m, at) => core.error(m, at ?? {}),
+  startGroup: (name) => core.startGroup(name),
+  endGroup: () => core.endGroup(),
+  setOutput: (name, value) => core.setOutput(name, value),
+  summary: async (markdown) => {
+    await core.summary.addRaw(markdown).write();
+  },
+  setFailed: (m) => core.setFailed(m),
+};
