@@ -126,3 +126,14 @@ describe('least privilege', () => {
     expect(privilegeProblems(workflow)).toEqual([expect.stringContaining('plan: grants')]);
   });
 });
+
+describe('Node versions', () => {
+  it('the suite runs on Node 20 and 24; the action on the runner’s Node 24; engines admit 20', () => {
+    const ci = yaml.load(readFileSync(join(PROJECT_ROOT, '.github/workflows/ci.yml'), 'utf8')) as { jobs: { test: { strategy: { matrix: { node: number[] } } } } };
+    expect(ci.jobs.test.strategy.matrix.node).toEqual([20, 24]);
+    const action = yaml.load(readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8')) as { runs: { using: string } };
+    expect(action.runs.using).toBe('node24');
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20');
+  });
+});
