@@ -24,6 +24,8 @@ let client: RuntimeClient;
 let workspaceCounter = 0;
 /** A fresh workspace per test keeps tests independent on one emulator. */
 let workspace: string;
+/** When set, the emulator's clock stands still at this time (ms) until the test moves it. */
+let clockAt: number | undefined;
 
 beforeAll(async () => {
   const { catalog } = await loadCatalogFile(CATALOG_PATH);
@@ -32,6 +34,7 @@ beforeAll(async () => {
     securityTokens: { [STS.accessKeyId]: STS.securityToken },
     catalog,
     tables: { 'kafka-orders': KAFKA_TABLES },
+    now: () => clockAt ?? Date.now(),
   });
   client = new RuntimeClient(emulator.endpoint, KEY);
 });
@@ -50,6 +53,7 @@ afterEach(() => {
   emulator.clearFaults();
   emulator.setVisibilityDelay(0);
   emulator.setLatency(0);
+  clockAt = undefined;
 });
 
 const list = (namespace = NS) => client.call<LiveConnector[]>('ListCustomConnectors', { namespace, workspace });
@@ -192,6 +196,8 @@ describe('connector operations through the real runtime', () => {
   });
 
   it('hides a fresh registration from list results until the visibility delay passes', async () => {
+    // The emulator's clock moves only when the test says, so a slow machine cannot reveal it early.
+    clockAt = 1_000_000;
     emulator.setVisibilityDelay(400);
     const registered = expectSuccess((await register(KAFKA_V1)).body);
     expect(registered.map((connector) => connector.name)).toEqual(['kafka-orders']);
@@ -200,7 +206,9 @@ describe('connector operations through the real runtime', () => {
     // Invisible, but it exists: the type is taken.
     expect((await register(KAFKA_V2)).body.errorCode).toBe('ConnectorTypeAlreadyExists');
 
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    clockAt += 399;
+    expect(expectSuccess((await list()).body)).toEqual([]);
+    clockAt += 1;
     expect(expectSuccess((await list()).body).map((connector) => connector.name)).toEqual(['kafka-orders']);
   });
 

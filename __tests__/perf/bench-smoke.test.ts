@@ -6,6 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { type BenchResults, QUICK_OPTIONS, benchOptions, runBench } from '../../bench/bench.js';
 import { resultsJson, resultsSvg, resultsTable } from '../../bench/render.js';
 
+/** A deep copy whose objects list their keys in reverse order. */
+function reversedKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => reversedKeys(item)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reversedKeys(item)])) as T;
+}
+
 describe('bench options', () => {
   it('parses the command line', () => {
     expect(benchOptions([])).toMatchObject({ quick: false, latencyMs: 50, planSizes: [100, 1_000, 10_000], planNamespaces: [1, 10, 50] });
@@ -32,7 +39,11 @@ describe('quick bench run', () => {
       expect(row.baseline.calls).toBe(row.connectors);
       expect(row.baseline.extrapolated).toBe(row.connectors > QUICK_OPTIONS.baselineCap);
       expect(row.peakRssMb).toBeGreaterThan(0);
-      expect(Number.isFinite(row.speedup)).toBe(true);
+      expect(row.speedup).toBeCloseTo(row.baseline.wallMs / row.wallMs, 9);
+      // An extrapolated baseline scales the measured one of the same namespaces linearly.
+      const basis = results.plan.find((r) => r.namespaces === row.namespaces && r.connectors === row.baseline.basisConnectors);
+      expect(basis?.baseline.extrapolated).toBe(false);
+      expect(row.baseline.wallMs).toBeCloseTo(((basis?.baseline.wallMs ?? NaN) * row.connectors) / row.baseline.basisConnectors, 9);
     }
 
     expect(results.apply.map((r) => r.parallelism)).toEqual(QUICK_OPTIONS.applyParallelism);
@@ -41,17 +52,29 @@ describe('quick bench run', () => {
       expect(row.calls).toEqual({ total: QUICK_OPTIONS.applyCount + 1, list: 1, register: QUICK_OPTIONS.applyCount, delete: 0 });
       expect(row.expectedMs).toBe(0);
     }
-    expect(results.apply[0]?.speedup).toBe(1);
+    // Speed-up against the first (least parallel) run, from the measured times.
+    const first = results.apply[0]?.wallMs ?? NaN;
+    for (const row of results.apply) expect(row.speedup).toBeCloseTo(first / row.wallMs, 9);
   });
 
   it('renders deterministic JSON, a table and an SVG chart', () => {
     const json = resultsJson(results);
-    expect(json).toBe(resultsJson(results));
+    // The same results built in another key order give the same bytes.
+    expect(resultsJson(reversedKeys(results))).toBe(json);
     expect(json.endsWith('}\n')).toBe(true);
-    const parsed = JSON.parse(json) as { plan: { baseline: { extrapolated: boolean } }[]; apply: unknown[] };
+    const parsed = JSON.parse(json) as {
+      plan: { wallMs: number; speedupVsBaseline: number; baseline: { extrapolated: boolean; wallMs: number } }[];
+      apply: { wallMs: number; speedupVsFirst: number }[];
+    };
     expect(parsed.plan).toHaveLength(results.plan.length);
     expect(parsed.plan.some((r) => r.baseline.extrapolated)).toBe(true);
     expect(parsed.apply).toHaveLength(results.apply.length);
+    // Numbers are the measurements, rounded once (0.1 ms; speed-ups 0.1 and 0.01).
+    const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+    expect(parsed.plan.map((r) => [r.wallMs, r.baseline.wallMs, r.speedupVsBaseline])).toEqual(
+      results.plan.map((r) => [round(r.wallMs, 1), round(r.baseline.wallMs, 1), round(r.speedup, 1)]),
+    );
+    expect(parsed.apply.map((r) => [r.wallMs, r.speedupVsFirst])).toEqual(results.apply.map((r) => [round(r.wallMs, 1), round(r.speedup, 2)]));
 
     const table = resultsTable(results);
     expect(table.split('\n').filter((line) => /^\| \d/.test(line))).toHaveLength(results.plan.length + results.apply.length);

@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** A registered connector shows in list results only after this long. */
   visibilityDelayMs?: number;
+  /** Clock of the visibility delay, in ms; default `Date.now`. Tests pass one they move themselves. */
+  now?: () => number;
   /** Connector name -> the tables a delete of it reports. */
   tables?: Record<string, readonly TableMeta[]>;
 }
@@ -93,7 +95,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
 }
 
 class Emulator {
-  private readonly store = new WorkspaceStore();
+  private readonly store: WorkspaceStore;
   private readonly faults = new FaultQueue();
   private readonly keys: Map<string, KeyRecord>;
   private readonly catalog: JarCatalog;
@@ -109,6 +111,7 @@ class Emulator {
     this.keys = new Map(
       Object.entries(options.accessKeys).map(([id, secret]) => [id, { secret, securityToken: options.securityTokens?.[id] }]),
     );
+    this.store = new WorkspaceStore(options.now);
     this.catalog = options.catalog;
     this.tables = options.tables ?? {};
     this.latencyMs = nonNegative(options.latencyMs ?? 0, 'latencyMs');
