@@ -164,7 +164,8 @@ export function readSettings(
 
   const definitions = splitLines(input('definitions'));
   for (const pattern of definitions) {
-    if (pattern.replace(/^!/, '').split(/[\\/]/).includes('..') || /^!?\//.test(pattern)) {
+    // `~` is not expanded by the glob library: it would silently match nothing.
+    if (pattern.replace(/^!/, '').split(/[\\/]/).includes('..') || /^!?([/\\~]|[A-Za-z]:)/.test(pattern)) {
       problems.push(`Input \`definitions\` patterns are relative to the repository root and must stay inside it, got "${pattern}".`);
     }
   }
