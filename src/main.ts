@@ -21,6 +21,7 @@ import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord,
 import { escapeMarkdown } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
+import { renderDefinitionErrors, renderRefusedApply } from './report/summaries.js';
 import { planJsonOutput } from './report/plan-json.js';
 import { renderApplyText, renderPlanText } from './report/text.js';
 import { scrub } from './secrets.js';
@@ -62,11 +63,6 @@ function annotateDefinitionErrors(errors: readonly DefinitionError[]): void {
   for (const e of errors) {
     core.error(e.message, { title: 'Invalid connector definition', file: e.location.file, startLine: e.location.line, startColumn: e.location.column });
   }
-}
-
-function definitionErrorsMarkdown(errors: readonly DefinitionError[]): string {
-  const rows = errors.map((e) => `- \`${escapeMarkdown(e.location.file)}:${e.location.line}\`: ${escapeMarkdown(e.message, 1000)}`);
-  return `### Flink connectors: invalid definitions\n\n${errors.length} problem${errors.length === 1 ? '' : 's'} found; nothing was sent to the API.\n\n${rows.join('\n')}\n`;
 }
 
 function annotatePlan(plan: Plan): void {
@@ -124,7 +120,7 @@ class Run {
     core.endGroup();
     if (errors.length === 0) return loaded.connectors;
     annotateDefinitionErrors(errors);
-    await core.summary.addRaw(definitionErrorsMarkdown(errors)).write();
+    await core.summary.addRaw(renderDefinitionErrors(errors)).write();
     return undefined;
   }
 
@@ -375,7 +371,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     const changes = plan.targets.flatMap((t) => t.items.filter(isChange).map((i) => `${i.action} ${i.name} in ${targetKey(t.target)}`));
     const message = `${unreviewed}. Planned now: ${changes.join(', ')}.`;
     if (!settings.allowUnreviewedChanges) {
-      await core.summary.addRaw(`### Flink connectors: apply refused\n\n${escapeMarkdown(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n${renderSummary({ plan, context: r.context })}`).write();
+      await core.summary.addRaw(renderRefusedApply(message, { plan, context: r.context })).write();
       return fail(`${message} Nothing was applied.`);
     }
     core.warning(`${message} Applying anyway (allow-unreviewed-changes: true).`);
