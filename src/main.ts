@@ -18,7 +18,7 @@ import { targetFromKey, targetKey } from './model.js';
 import { observe } from './observe.js';
 import { buildPlan, hasAnyChange, hasChanges, isChange, isWorkspaceChange, targetsOf } from './plan/plan.js';
 import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors } from './record/record.js';
-import { escapeMarkdown } from './report/escape.js';
+import { escapeMarkdown, escapeMessage, oneLine } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
 import { renderDefinitionErrors, renderRefusedApply } from './report/summaries.js';
@@ -27,6 +27,7 @@ import { renderApplyText, renderPlanText } from './report/text.js';
 import { scrub } from './secrets.js';
 import type { Settings } from './settings.js';
 import type { ConnectorApi } from './ververica/connectors.js';
+import { whyValidationOnly } from './ververica/chain-probe.js';
 
 export interface Dependencies {
   readonly settings: Settings;
@@ -311,11 +312,11 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   }
 
   // A fork's pull request gets no secrets and no ID token, whatever the workflow says.
-  if (PULL_REQUEST_EVENTS.has(settings.event.name) && (settings.event.fromFork || !settings.credentialsAvailable)) {
-    const why = settings.event.fromFork ? 'this pull request comes from a fork, which gets no secrets' : 'no credentials were given';
-    const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${why}.`;
-    core.warning(text);
-    await core.summary.addRaw(`### Flink connectors: validation only\n\n${text}\n`).write();
+  const why = PULL_REQUEST_EVENTS.has(settings.event.name) ? await whyValidationOnly(settings) : undefined;
+  if (why !== undefined) {
+    const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${scrub(why, deps.secrets)}.`;
+    core.warning(oneLine(text, 2000));
+    await core.summary.addRaw(`### Flink connectors: validation only\n\n${escapeMessage(text, 2000)}\n`).write();
     core.setOutput('result', 'no-op');
     return 'no-op';
   }

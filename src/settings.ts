@@ -55,8 +55,6 @@ export interface Settings {
   readonly credentials?: Credentials;
   /** `role-arn`, `oidc-provider-arn`, ...: keyless sign-in, when set. */
   readonly oidc?: OidcSettings;
-  /** Whether any credentials can be had: inputs, OIDC, or the credential chain's environment. */
-  readonly credentialsAvailable: boolean;
   /** `github-token` */
   readonly githubToken?: string;
   /** `GITHUB_API_URL`: the REST API to talk to (GitHub Enterprise, or a local fake in tests). */
@@ -211,8 +209,6 @@ export function readSettings(
     defaultNamespace: input('namespace').trim() || undefined,
     credentials: accessKeyId ? { accessKeyId, accessKeySecret, securityToken: securityToken || undefined } : undefined,
     oidc,
-    credentialsAvailable:
-      accessKeyId !== '' || oidc !== undefined || !!env.ALIBABA_CLOUD_ACCESS_KEY_ID || !!env.ALIBABA_CLOUD_ROLE_ARN || !!env.ALIBABA_CLOUD_CREDENTIALS_URI || !!env.ALIBABA_CLOUD_PROFILE || !!env.ALIBABA_CLOUD_ECS_METADATA,
     githubToken: githubToken || undefined,
     githubApiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     comment: bool('comment', true),
