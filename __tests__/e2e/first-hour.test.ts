@@ -89,3 +89,22 @@ describe('a same-repository pull request with credentials only the standard chai
     expect(world.emulator.stats().total).toBe(0);
   });
 });
+
+describe('the log of a plan under --pending-deprecation (what Node 24 prints by default)', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld();
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('carries no url.parse() deprecation (DEP0169) from the API runtime', async () => {
+    await world.write({ 'connectors/c.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 }) });
+    const run = await world.plan({ env: { NODE_OPTIONS: '--pending-deprecation' } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1 });
+    expect(run.stdout + run.stderr).not.toContain('DEP0169');
+    expect(run.stdout + run.stderr).not.toContain('url.parse()');
+  });
+});
