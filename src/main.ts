@@ -8,6 +8,8 @@ import type { Clock } from './apply/ports.js';
 import { loadDefinitions } from './definitions/validate.js';
 import type { readDefinitionFiles } from './definitions/files.js';
 import { exportDefinitions } from './export/export.js';
+import { exportReport } from './export/report.js';
+import { findSchemaCopy, schemaRefFor } from './export/schema-ref.js';
 import type { Octokit } from './github/client.js';
 import { readLatestAcceptedRecord, writeRecord } from './github/deployments.js';
 import { GitHubPermissionError } from './github/errors.js';
@@ -18,7 +20,7 @@ import { targetFromKey, targetKey } from './model.js';
 import { observe } from './observe.js';
 import { buildPlan, hasAnyChange, hasChanges, isChange, isWorkspaceChange, targetsOf } from './plan/plan.js';
 import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors } from './record/record.js';
-import { escapeMarkdown, escapeMessage, oneLine } from './report/escape.js';
+import { escapeMessage, oneLine } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
 import { renderDefinitionErrors, renderRefusedApply } from './report/summaries.js';
@@ -47,7 +49,6 @@ export type Mode = 'plan' | 'apply' | 'export';
 export type RunResult = 'planned' | 'applied' | 'failed' | 'no-op';
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
-const SCHEMA_REF = 'https://raw.githubusercontent.com/flink-connector-action/flink-connector-action/v1/schema/connector-definitions.schema.json';
 
 /** What this event asks for. Apply never runs on pull-request events, whatever `command` says. */
 export function modeFor(settings: Pick<Settings, 'command' | 'event'>): { mode: Mode; note?: string } {
@@ -433,17 +434,17 @@ async function exportWorkspace(deps: Dependencies, desired: DesiredConnector[], 
   const dir = settings.exportPath.replace(/\/+$/, '');
   // Connectors some definition already declares are not exported again: that would declare them twice.
   const declared = new Set(desired.map((d) => `${targetKey(d.target)}/${d.name}`));
+  const schemaCopy = await findSchemaCopy(settings.root);
+  const schemaRef = (path: string): string | undefined => schemaRefFor(`${dir}/${path}`, schemaCopy, settings.actionRelease);
   const files = [...targets.values()].flatMap((t) =>
-    exportDefinitions(t, (observed.get(targetKey(t)) ?? []).filter((c) => !declared.has(`${targetKey(t)}/${c.name}`)), records?.get(targetKey(t))?.connectors ?? {}, SCHEMA_REF).map(
+    exportDefinitions(t, (observed.get(targetKey(t)) ?? []).filter((c) => !declared.has(`${targetKey(t)}/${c.name}`)), records?.get(targetKey(t))?.connectors ?? {}, schemaRef).map(
       (f) => ({ ...f, path: `${dir}/${f.path}` }),
     ),
   );
   await deps.writeFiles(files);
-  for (const f of files) core.info(`exported ${f.connector} from ${targetKey(f.target)} to ${f.path}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);
-  const rows = files.map((f) => `| ${escapeMarkdown(targetKey(f.target))} | ${escapeMarkdown(f.connector)} | \`${escapeMarkdown(f.path)}\` | ${f.jarKnown ? 'from the record' : 'placeholder: set it'} |`);
-  await core.summary
-    .addRaw(`### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`)
-    .write();
+  const report = exportReport(files, dir, [...targets.values()]);
+  for (const line of report.log) core.info(line);
+  await core.summary.addRaw(report.summary).write();
   core.setOutput('result', 'no-op');
   return 'no-op';
 }

@@ -83,6 +83,8 @@ export interface Settings {
   readonly requestTimeoutMs: number;
   /** `RUNNER_TEMP`: where short-lived private files (the ID token) may be written. */
   readonly tempDir?: string;
+  /** `GITHUB_ACTION_REPOSITORY` and `GITHUB_ACTION_REF`: the release of this action the workflow runs. */
+  readonly actionRelease?: { readonly repository: string; readonly ref: string };
   /** Every secret value the action was given, for scrubbing. */
   readonly secrets: readonly string[];
   readonly event: EventInfo;
@@ -223,6 +225,7 @@ export function readSettings(
     maxRetries: integer('max-retries', 4, 0, 10),
     requestTimeoutMs: duration('request-timeout', '30s'),
     tempDir: env.RUNNER_TEMP || undefined,
+    actionRelease: env.GITHUB_ACTION_REPOSITORY && env.GITHUB_ACTION_REF ? { repository: env.GITHUB_ACTION_REPOSITORY, ref: env.GITHUB_ACTION_REF } : undefined,
     secrets: [accessKeySecret, securityToken, githubToken].filter((s) => s !== ''),
     event: readEvent(context, env),
   };
