@@ -19,7 +19,7 @@ import type { ApplyResult, DefinitionError, DesiredConnector, LiveConnector, Pla
 import { targetFromKey, targetKey } from './model.js';
 import { observe } from './observe.js';
 import { buildPlan, hasAnyChange, hasChanges, isChange, isWorkspaceChange, targetsOf } from './plan/plan.js';
-import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors } from './record/record.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, recordPayload, sameConnectors } from './record/record.js';
 import { escapeMessage, oneLine } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
@@ -285,7 +285,7 @@ class Run {
           environment: environmentOf(tp.target),
           ref: sha,
           task: RECORD_TASK,
-          payload: { ...next },
+          payload: recordPayload(next),
           state: failed ? 'failure' : 'success',
           logUrl: runUrl,
           description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,

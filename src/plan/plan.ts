@@ -14,7 +14,7 @@ import {
   isUnknownJar,
   targetKey,
 } from '../model.js';
-import type { TargetRecord } from '../record/record.js';
+import { type TargetRecord, recordedDescription } from '../record/record.js';
 import { contradictions } from './compare.js';
 
 export interface PlanOptions {
@@ -77,7 +77,7 @@ function planDeclared(
   if (jarNowKnown) {
     return { ...base, action: 'update', reason: 'the JAR was unknown (exported placeholder); the JAR is now recorded as declared and was not re-registered (record only, no API call; `adopt: replace` registers it again)' };
   }
-  if ((recorded.description ?? '') !== (d.description ?? '')) {
+  if ((recorded.description ?? '') !== (recordedDescription(d.description) ?? '')) {
     return { ...base, action: 'update', reason: 'only the description changed (record only, no API call)' };
   }
   return { ...base, action: 'unchanged', reason: 'matches the definition and the record' };
