@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, JARS, type World, connectorYaml, startWorld } from '../support/world.js';
 
-describe('the invalid-definitions summary', () => {
-  let world: World;
-  beforeEach(async () => {
-    world = await startWorld();
-  });
-  afterEach(async () => {
-    await world.close();
-  });
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
 
+describe('the invalid-definitions summary', () => {
   it('shows the names a message quotes as code, not as `&#96;`', async () => {
     await world.write({ 'connectors/c.yaml': 'connector_name: kafka\nconector_type: kafka\njar_url: oss://b/k.jar\n' });
     const run = await world.plan();
@@ -36,16 +36,13 @@ describe('the invalid-definitions summary', () => {
 });
 
 describe('a same-repository pull request with credentials only the standard chain finds', () => {
-  let world: World;
   let home: string;
   const NO_KEYS = { 'access-key-id': '', 'access-key-secret': '' };
   beforeEach(async () => {
-    world = await startWorld();
     home = await mkdtemp(join(tmpdir(), 'fca-home-'));
     await world.write({ 'connectors/c.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 }) });
   });
   afterEach(async () => {
-    await world.close();
     await rm(home, { recursive: true, force: true });
   });
 
@@ -91,14 +88,6 @@ describe('a same-repository pull request with credentials only the standard chai
 });
 
 describe('the log of a plan under --pending-deprecation (what Node 24 prints by default)', () => {
-  let world: World;
-  beforeEach(async () => {
-    world = await startWorld();
-  });
-  afterEach(async () => {
-    await world.close();
-  });
-
   it('carries no url.parse() deprecation (DEP0169) from the API runtime', async () => {
     await world.write({ 'connectors/c.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 }) });
     const run = await world.plan({ env: { NODE_OPTIONS: '--pending-deprecation' } });

@@ -75,7 +75,7 @@ function planDeclared(
       : { ...base, action: 'adopt', reason: 'registered outside this action; adopted into the record without re-registering (its JAR could not be verified)' };
   }
   if (jarNowKnown) {
-    return { ...base, action: 'update', reason: 'the JAR was unknown (exported placeholder); the JAR is now recorded as declared and was not re-registered (record only, no API call; `adopt: replace` registers it again)' };
+    return { ...base, action: 'update', reason: 'the JAR was unknown (exported placeholder); the JAR is now recorded as declared and was not re-registered (record only, no API call; adopt: replace registers it again)' };
   }
   if ((recorded.description ?? '') !== (recordedDescription(d.description) ?? '')) {
     return { ...base, action: 'update', reason: 'only the description changed (record only, no API call)' };
