@@ -3,7 +3,7 @@
  * emulator and the local GitHub fake, copies examples/ into a scratch repository, runs the bundled
  * action as a pull-request plan (which posts the plan comment) and then as the apply that follows
  * the merge, then plans a follow-up pull request that bumps a JAR (the record of applied
- * connectors makes that a replace), and prints what a user would see.
+ * connectors makes that a replace) and shows its comment too, and prints what a user would see.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -87,11 +87,10 @@ async function main(): Promise<number> {
       console.log(updated.body);
     }
 
-    banner('3. A follow-up pull request bumps kafka-orders to 2.0.0: plan');
+    banner('3. A follow-up pull request bumps the kafka-orders JAR to 1.1.0: plan');
     const kafkaFile = join(repo, 'connectors/streaming/kafka-orders.yaml');
-    const bumped = (await readFile(kafkaFile, 'utf8'))
-      .replace('kafka-orders-1.0.0.jar', 'kafka-orders-2.0.0.jar')
-      .replace('supported_formats: [json, avro]', 'supported_formats: [json, avro, csv]');
+    // Only the JAR changes, so the replace's headline reason is the whole story.
+    const bumped = (await readFile(kafkaFile, 'utf8')).replace('kafka-orders-1.0.0.jar', 'kafka-orders-1.1.0.jar');
     await writeFile(kafkaFile, bumped);
     const NEXT_PR = PR + 1;
     const followUp = await runAction({
@@ -109,6 +108,11 @@ async function main(): Promise<number> {
       },
     });
     console.log(readableLog(followUp));
+    const followUpComment = github.comments(OWNER, REPO, NEXT_PR)[0];
+    if (followUpComment) {
+      banner(`The comment on pull request #${NEXT_PR} (markdown)`);
+      console.log(followUpComment.body);
+    }
 
     banner('4. What the workspace emulator now holds');
     for (const [ws, ns] of [

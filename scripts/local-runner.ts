@@ -150,6 +150,10 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
     RUNNER_TEMP: scratch,
+    // The credential chain reads profiles under HOME and asks the instance metadata service: keep
+    // the machine's own profiles out, and never leave 127.0.0.1. Tests may set either.
+    HOME: scratch,
+    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
     ...(options.apiUrl ? { GITHUB_API_URL: options.apiUrl } : {}),
     ...options.env,
   });

@@ -13,7 +13,10 @@ import { readRecords } from './pipeline/records.js';
 import { type Dependencies, type Mode, PULL_REQUEST_EVENTS, type RunResult, fail, runContext } from './pipeline/run-context.js';
 import type { TargetRecord } from './record/record.js';
 import { planFingerprint } from './report/fingerprint.js';
+import { escapeMessage, oneLine } from './report/escape.js';
+import { scrub } from './secrets.js';
 import type { Settings } from './settings.js';
+import { whyValidationOnly } from './ververica/chain-probe.js';
 
 export type { Dependencies, Mode, RunResult } from './pipeline/run-context.js';
 
@@ -43,11 +46,11 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   }
 
   // A fork's pull request gets no secrets and no ID token, whatever the workflow says.
-  if (PULL_REQUEST_EVENTS.has(settings.event.name) && (settings.event.fromFork || !settings.credentialsAvailable)) {
-    const why = settings.event.fromFork ? 'this pull request comes from a fork, which gets no secrets' : 'no credentials were given';
-    const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${why}.`;
-    out.warning(text);
-    await out.summary(`### Flink connectors: validation only\n\n${text}\n`);
+  const why = PULL_REQUEST_EVENTS.has(settings.event.name) ? await whyValidationOnly(settings) : undefined;
+  if (why !== undefined) {
+    const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${scrub(why, deps.secrets)}.`;
+    out.warning(oneLine(text, 2000));
+    await out.summary(`### Flink connectors: validation only\n\n${escapeMessage(text, 2000)}\n`);
     out.setOutput('result', 'no-op');
     return 'no-op';
   }

@@ -10,6 +10,17 @@ export interface Target {
   readonly namespace: string;
 }
 
+/**
+ * The host of the `jar_url` that export writes when the live JAR is unknown (the API does not say
+ * which JAR a connector came from): valid, obviously not real, and explained in the file.
+ */
+export const UNKNOWN_JAR_HOST = 'jar-url-unknown';
+
+/** Whether a JAR URL is export's placeholder for a JAR nobody knew. */
+export function isUnknownJar(url: string): boolean {
+  return url.startsWith(`oss://${UNKNOWN_JAR_HOST}/`);
+}
+
 /** `workspace/namespace`, the key a target is known by in maps, logs and reports. */
 export function targetKey(target: Target): string {
   return `${target.workspaceId}/${target.namespace}`;

@@ -55,8 +55,6 @@ export interface Settings {
   readonly credentials?: Credentials;
   /** `role-arn`, `oidc-provider-arn`, ...: keyless sign-in, when set. */
   readonly oidc?: OidcSettings;
-  /** Whether any credentials can be had: inputs, OIDC, or the credential chain's environment. */
-  readonly credentialsAvailable: boolean;
   /** `github-token` */
   readonly githubToken?: string;
   /** `GITHUB_API_URL`: the REST API to talk to (GitHub Enterprise, or a local fake in tests). */
@@ -85,6 +83,8 @@ export interface Settings {
   readonly requestTimeoutMs: number;
   /** `RUNNER_TEMP`: where short-lived private files (the ID token) may be written. */
   readonly tempDir?: string;
+  /** `GITHUB_ACTION_REPOSITORY` and `GITHUB_ACTION_REF`: the release of this action the workflow runs. */
+  readonly actionRelease?: { readonly repository: string; readonly ref: string };
   /** Every secret value the action was given, for scrubbing. */
   readonly secrets: readonly string[];
   readonly event: EventInfo;
@@ -164,7 +164,8 @@ export function readSettings(
 
   const definitions = splitLines(input('definitions'));
   for (const pattern of definitions) {
-    if (pattern.replace(/^!/, '').split(/[\\/]/).includes('..') || /^!?\//.test(pattern)) {
+    // `~` is not expanded by the glob library: it would silently match nothing.
+    if (pattern.replace(/^!/, '').split(/[\\/]/).includes('..') || /^!?([/\\~]|[A-Za-z]:)/.test(pattern)) {
       problems.push(`Input \`definitions\` patterns are relative to the repository root and must stay inside it, got "${pattern}".`);
     }
   }
@@ -210,8 +211,6 @@ export function readSettings(
     defaultNamespace: input('namespace').trim() || undefined,
     credentials: accessKeyId ? { accessKeyId, accessKeySecret, securityToken: securityToken || undefined } : undefined,
     oidc,
-    credentialsAvailable:
-      accessKeyId !== '' || oidc !== undefined || !!env.ALIBABA_CLOUD_ACCESS_KEY_ID || !!env.ALIBABA_CLOUD_ROLE_ARN || !!env.ALIBABA_CLOUD_CREDENTIALS_URI || !!env.ALIBABA_CLOUD_PROFILE || !!env.ALIBABA_CLOUD_ECS_METADATA,
     githubToken: githubToken || undefined,
     githubApiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     comment: bool('comment', true),
@@ -226,6 +225,7 @@ export function readSettings(
     maxRetries: integer('max-retries', 4, 0, 10),
     requestTimeoutMs: duration('request-timeout', '30s'),
     tempDir: env.RUNNER_TEMP || undefined,
+    actionRelease: env.GITHUB_ACTION_REPOSITORY && env.GITHUB_ACTION_REF ? { repository: env.GITHUB_ACTION_REPOSITORY, ref: env.GITHUB_ACTION_REF } : undefined,
     secrets: [accessKeySecret, securityToken, githubToken].filter((s) => s !== ''),
     event: readEvent(context, env),
   };

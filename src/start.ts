@@ -12,8 +12,10 @@ import { actionsReporter } from './pipeline/reporter.js';
 import { scrub } from './secrets.js';
 import { InputError, readSettings, type Settings } from './settings.js';
 import { connectorApiFor } from './ververica/factory.js';
+import { quietRuntimeDeprecations } from './warnings.js';
 
 export async function start(): Promise<void> {
+  quietRuntimeDeprecations();
   let secrets: readonly string[] = [];
   const fail = (error: unknown): void => {
     const message = error instanceof Error ? error.message : String(error);

@@ -54,7 +54,7 @@ export const BAD_CASES: readonly BadCase[] = [
   { name: 'YAML: unclosed flow list', files: { [F]: 'connector_name: a\nsupported_formats: [json, csv\nconnector_type: b\n' }, file: F, line: 3, message: 'invalid YAML' },
   { name: 'YAML: tab indentation', files: { [F]: 'connector_name: a\n\tconnector_type: b\n' }, file: F, line: 2, message: 'tab characters must not be used' },
   { name: 'YAML: unclosed quote', files: { [F]: 'connector_name: a\ndescription: "abc\njar_url: x\n' }, file: F, line: 3, message: 'invalid YAML' },
-  { name: 'YAML: mapping inside a plain value', files: { [F]: 'connector_name: a: b\n' }, file: F, line: 1, message: 'invalid YAML' },
+  { name: 'YAML: mapping inside a plain value', files: { [F]: 'connector_name: a: b\n' }, file: F, line: 1, message: 'a value containing `: ` must be quoted: connector_name: "a: b"' },
   { name: 'YAML: list then mapping at top level', files: { [F]: '- connector_name: a\nconnector_type: b\n' }, file: F, line: 2, message: 'end of the stream or a document separator is expected' },
   { name: 'YAML: error in a later document', files: { [F]: `${connector()}---\nconnector_name: b\n  x: 1\n` }, file: F, line: 6, message: 'invalid YAML' },
 

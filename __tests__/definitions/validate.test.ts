@@ -41,8 +41,7 @@ describe('loadDefinitions: the bad fixtures', () => {
       'many-errors.yaml:4', // conectors
       'many-errors.yaml:6', // name with a space
       'many-errors.yaml:8', // ftp
-      'many-errors.yaml:9', // missing connector_type
-      'many-errors.yaml:10', // conector_type
+      'many-errors.yaml:10', // conector_type (also what makes connector_type missing: one error)
       'many-errors.yaml:15', // source: yes
       'many-errors.yaml:16', // state: gone
       'many-errors.yaml:17', // a string entry

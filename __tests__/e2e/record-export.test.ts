@@ -37,7 +37,10 @@ describe('export writes valid definitions that plan back to No changes.', () => 
     const deployments = recordDeployments(world).length;
     world.emulator.resetStats();
     // Exported where no definition exists yet (the usual start), under the same job key so the record is read.
-    const run = await world.plan({ inputs: { command: 'export', 'comment-key': KEY, definitions: 'connectors/exported/**/*.yaml' } });
+    const run = await world.plan({
+      inputs: { command: 'export', 'comment-key': KEY, definitions: 'connectors/exported/**/*.yaml' },
+      env: { GITHUB_ACTION_REPOSITORY: 'acme-forks/flink-connector-action', GITHUB_ACTION_REF: 'v1.2.0' },
+    });
     expect(run.exitCode, explain(run)).toBe(0);
     expect(run.outputs.result).toBe('no-op');
     expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1 });
@@ -52,7 +55,8 @@ describe('export writes valid definitions that plan back to No changes.', () => 
     const files = await Promise.all(names.map(async (n) => ({ path: `${EXPORT_DIR}/${n}`, content: await readFile(join(world.repo, EXPORT_DIR, n), 'utf8') })));
     for (const f of files) {
       expect(validate(yaml.load(f.content)), `${f.path}: ${JSON.stringify(validate.errors)}`).toBe(true);
-      expect(f.content).toMatch(/^# yaml-language-server: \$schema=\S+connector-definitions\.schema\.json$/m);
+      // The schema of the release the workflow runs, not of an owner the user never chose.
+      expect(f.content.split('\n')[0]).toBe('# yaml-language-server: $schema=https://raw.githubusercontent.com/acme-forks/flink-connector-action/v1.2.0/schema/connector-definitions.schema.json');
     }
     const loaded = loadDefinitions(files, {});
     expect(loaded.errors).toEqual([]);
@@ -88,5 +92,66 @@ describe('export writes valid definitions that plan back to No changes.', () => 
     const again = await world.plan({ inputs });
     expect(planLineOf(again)).toBe('No changes.');
     expect(recordLineOf(again)).toBeUndefined();
+  });
+
+  it('filling in a placeholder jar_url records it as declared, with no API call and no replace', async () => {
+    const inputs = { definitions: 'connectors/exported/**/*.yaml', 'comment-key': KEY };
+    const path = `${EXPORT_DIR}/http-lookup.yaml`;
+    const exported = await readFile(join(world.repo, path), 'utf8');
+    await world.write({ [path]: exported.replace('oss://jar-url-unknown/http-lookup.jar', JARS.http) });
+
+    const plan = await world.plan({ inputs });
+    expect(plan.exitCode, explain(plan)).toBe(0);
+    expect(planLineOf(plan)).toBe('No changes.');
+    expect(recordLineOf(plan)).toBe('Record: 0 to adopt, 1 to update.');
+    expect(plan.stdout).toContain('the JAR is now recorded as declared and was not re-registered');
+
+    world.emulator.resetStats();
+    const apply = await world.apply({ sha: sha('3'), inputs });
+    expect(apply.exitCode, explain(apply)).toBe(0);
+    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1 });
+    expect(recordedConnectors(world)['http-lookup']?.jarUrl).toBe(JARS.http);
+    expect(planLineOf(await world.plan({ inputs }))).toBe('No changes.');
+  });
+
+  it('`adopt: replace` still forces a placeholder-recorded connector to be registered again', async () => {
+    const inputs = { definitions: 'connectors/exported/**/*.yaml', 'comment-key': KEY };
+    const path = `${EXPORT_DIR}/s3-archive.yaml`;
+    const exported = await readFile(join(world.repo, path), 'utf8');
+    await world.write({ [path]: `${exported.replace('oss://jar-url-unknown/s3-archive.jar', JARS.s3)}adopt: replace\n` });
+    const plan = await world.plan({ inputs });
+    expect(plan.exitCode, explain(plan)).toBe(0);
+    expect(planLineOf(plan)).toBe('Plan: 0 to register, 1 to replace, 0 to delete.');
+  });
+
+  it('says so in the log and the summary when nothing new is exported', async () => {
+    // Every live connector is declared by now.
+    const run = await world.plan({ inputs: { command: 'export', 'comment-key': KEY, definitions: 'connectors/exported/**/*.yaml' } });
+    expect(run.exitCode, explain(run)).toBe(0);
+    expect(run.stdout).toContain('Nothing new to export: every live connector in ws-e2e/default is already declared.');
+    expect(run.summary).toContain('Nothing new to export: every live connector in ws-e2e/default is already declared.');
+    expect(run.summary).not.toContain('| Target | Connector |');
+  });
+});
+
+describe('export points at the repository’s own copy of the schema when it has one', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+    world.emulator.seed(WS, NS, [await consoleConnector(JARS.http)]);
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('writes a relative path to the copy', async () => {
+    await world.write({ 'schema/connector-definitions.schema.json': await readFile(join(PROJECT_ROOT, 'schema/connector-definitions.schema.json'), 'utf8') });
+    const run = await world.plan({
+      inputs: { command: 'export' },
+      env: { GITHUB_ACTION_REPOSITORY: 'acme-forks/flink-connector-action', GITHUB_ACTION_REF: 'v1.2.0' },
+    });
+    expect(run.exitCode, explain(run)).toBe(0);
+    const content = await readFile(join(world.repo, EXPORT_DIR, 'http-lookup.yaml'), 'utf8');
+    expect(content.split('\n')[0]).toBe('# yaml-language-server: $schema=../../../../schema/connector-definitions.schema.json');
   });
 });

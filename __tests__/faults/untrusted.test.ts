@@ -52,7 +52,7 @@ describe('a pull request from a fork, without credentials', () => {
   it('a same-repository pull request without credentials is validation only too', async () => {
     const run = await world.plan({ inputs: { ...FAST, ...NO_KEYS }, killAfterMs: KILL_AFTER_MS });
     expect(run.exitCode).toBe(0);
-    expect(run.summary).toContain('No plan was made because no credentials were given.');
+    expect(run.summary).toContain('No plan was made because the Alibaba Cloud credential chain found no credentials');
     expect(calls(world.emulator).total).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredConnector, LiveConnector, Target } from '../../src/model.js';
 import { targetKey } from '../../src/model.js';
 import { buildPlan, hasChanges, targetsOf } from '../../src/plan/plan.js';
+import { recordedDescription } from '../../src/record/record.js';
 import { aLiveConnector } from '../support/connectors.js';
 
 const ws: Target = { workspaceId: 'ws-1', namespace: 'default' };
@@ -141,6 +142,24 @@ describe('buildPlan with the record of applied connectors', () => {
     expect(plan.targets[0]?.items[0]?.action).toBe('update');
     expect(plan.counts).toEqual({ register: 0, replace: 0, delete: 0, adopt: 0, update: 1 });
     expect(hasChanges(plan)).toBe(false);
+  });
+
+  it('records a JAR declared in place of an exported placeholder without re-registering, unless adopt: replace', () => {
+    const records = record({ a: { jarUrl: 'oss://jar-url-unknown/a.jar', type: 'a' } });
+    const plan = buildPlan([desired('a')], observed([[ws, [live('a')]]]), { prune: false, records });
+    expect(plan.targets[0]?.items[0]).toMatchObject({ action: 'update', reason: expect.stringContaining('the JAR is now recorded as declared and was not re-registered') });
+    expect(plan.counts).toEqual({ register: 0, replace: 0, delete: 0, adopt: 0, update: 1 });
+    const forced = buildPlan([desired('a', { adopt: 'replace' })], observed([[ws, [live('a')]]]), { prune: false, records });
+    expect(forced.targets[0]?.items[0]?.action).toBe('replace');
+  });
+
+  it('compares long descriptions the way the record keeps them (shortened with a hash)', () => {
+    const long = 'word '.repeat(100);
+    const plan = buildPlan([desired('a', { description: long })], observed([[ws, [live('a')]]]), {
+      prune: false,
+      records: record({ a: { jarUrl: 'oss://bucket/a.jar', type: 'a', description: recordedDescription(long) } }),
+    });
+    expect(plan.targets[0]?.items[0]?.action).toBe('unchanged');
   });
 
   it('adopts a live connector missing from the record, or replaces it with adopt: replace', () => {

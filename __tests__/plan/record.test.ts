@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveConnector, TargetPlan } from '../../src/model.js';
 import { targetFromKey } from '../../src/model.js';
-import { environmentOf, nextRecord, parseRecord, sameConnectors } from '../../src/record/record.js';
+import { environmentOf, nextRecord, parseRecord, recordPayload, recordedDescription, sameConnectors } from '../../src/record/record.js';
 
 const target = { workspaceId: 'ws-1', namespace: 'default' };
 const live = (name: string): LiveConnector => ({ name, type: name, source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] });
@@ -63,5 +63,25 @@ describe('the record of applied connectors', () => {
     expect(next.targets).toEqual(['ws-1/default', 'ws-2/default']);
     expect(sameConnectors(previous, next)).toBe(false);
     expect(sameConnectors(next, { ...next, connectors: { ...next.connectors } })).toBe(true);
+  });
+});
+
+describe('record size', () => {
+  it('keeps short descriptions and shortens long ones with a hash of the whole, idempotently', () => {
+    expect(recordedDescription(undefined)).toBeUndefined();
+    expect(recordedDescription('short')).toBe('short');
+    const long = 'x'.repeat(300);
+    const shortened = recordedDescription(long) ?? '';
+    expect(shortened).toMatch(/^x{200}… \[sha256:[0-9a-f]{16}\]$/);
+    expect(recordedDescription(shortened)).toBe(shortened);
+    expect(recordedDescription(`${long}y`)).not.toBe(shortened);
+  });
+
+  it('refuses a payload over GitHub’s limit, whole', () => {
+    const connectors = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`c${i}`, { jarUrl: `oss://b/${'d/'.repeat(1000)}${i}.jar`, type: `c${i}`, commit: 'a' }]));
+    const record = { version: 1 as const, scope: 's', workspaceId: 'ws-1', namespace: 'default', targets: [], connectors };
+    expect(() => recordPayload(record)).toThrow(/the record of ws-1\/default \(40 connectors\) would be \d+ characters, over GitHub's limit of 65535/);
+    const small = { ...record, connectors: { c1: { jarUrl: 'oss://b/c.jar', type: 'c1', commit: 'a' } } };
+    expect(recordPayload(small)).toEqual(small);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, oneLine, sanitizeMarkerKey, toText, truncate } from '../../src/report/escape.js';
+import { escapeMarkdown, escapeMessage, oneLine, sanitizeMarkerKey, toText, truncate } from '../../src/report/escape.js';
 
 const ZWJ = '\u200D';
 
@@ -111,5 +111,24 @@ describe('sanitizeMarkerKey', () => {
     expect(sanitizeMarkerKey('---')).toBe('default');
     expect(sanitizeMarkerKey('')).toBe('default');
     expect(sanitizeMarkerKey('a'.repeat(500)).length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('escapeMessage', () => {
+  it('keeps code spans as code and escapes the text around them', () => {
+    expect(escapeMessage('unknown key `conector_type`; did you mean `connector_type`?')).toBe(
+      'unknown key `conector_type`; did you mean `connector_type`?',
+    );
+    expect(escapeMessage('`a*b` is <b>bold</b> @team')).toBe(`\`a*b\` is &lt;b&gt;bold&lt;/b&gt; @\u200Dteam`);
+  });
+
+  it('leaves what a code span cannot hold escaped: a pipe, an unpaired backtick, an empty span', () => {
+    expect(escapeMessage('`a|b` and `c')).toBe('&#96;a&#124;b&#96; and &#96;c');
+    expect(escapeMessage('x `` y')).toBe('x &#96;&#96; y');
+  });
+
+  it('is one line and truncated like escapeMarkdown', () => {
+    expect(escapeMessage('- `a`\n# b', 100)).toBe('&#45; `a` &#35;\u200D b');
+    expect(escapeMessage('`abcdef`', 4)).toBe('&#96;ab…');
   });
 });

@@ -25,3 +25,14 @@ describe('README and action.yml agree', () => {
     for (const name of Object.keys(action.outputs)) expect(outputs, name).toContain(`\`${name}\``);
   });
 });
+
+/** What `allow-deletes: false` does not do is as important as what it does. */
+describe('allow-deletes', () => {
+  const action = yaml.load(readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { description: string }> };
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+
+  it('says in action.yml and in the README inputs table that replaces are not blocked', () => {
+    expect(action.inputs['allow-deletes']?.description).toMatch(/does not block replaces/);
+    expect(readme.split('\n').find((l) => l.startsWith('| `allow-deletes`'))).toMatch(/does not block replaces/);
+  });
+});

@@ -372,10 +372,24 @@ function toJson(
   }
 }
 
+/**
+ * `description: owner: team` reads as a mapping nested on one line, which YAML
+ * reports as bad indentation; what the writer needs to hear is to quote it.
+ */
+function unquotedColon(text: string, line: number): string | undefined {
+  const source = text.split('\n')[line]?.replace(/\r$/, '') ?? '';
+  const entry = /^\s*(?:-\s+)?([^\s:#'"][^:#]*?):\s+([^'"\s].*?)\s*$/.exec(source);
+  if (entry === null || !/: /.test(entry[2] ?? '')) return undefined;
+  const [, key = '', value = ''] = entry;
+  return `the value of \`${key}\` contains \`: \`; a value containing \`: \` must be quoted: ${key}: "${value.replace(/"/g, '\\"')}"`;
+}
+
 /** The line and column js-yaml reports for a syntax error (its marks are 0-based). */
-function syntaxIssue(error: unknown): ParseIssue {
+function syntaxIssue(error: unknown, text: string): ParseIssue {
   if (error instanceof YAMLException) {
     const mark = error.mark;
+    const colon = error.reason === 'bad indentation of a mapping entry' ? unquotedColon(text, mark?.line ?? 0) : undefined;
+    if (colon !== undefined) return { message: colon, position: { line: (mark?.line ?? 0) + 1, column: 1 } };
     return {
       message: `invalid YAML: ${error.reason}`,
       position: { line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 },
@@ -395,7 +409,7 @@ export function parseDocuments(text: string): ParseResult {
   try {
     events = parseEvents(text, {});
   } catch (error) {
-    return { documents: [], issues: [syntaxIssue(error)] };
+    return { documents: [], issues: [syntaxIssue(error, text)] };
   }
   const lines = new LineIndex(text);
   const issues: ParseIssue[] = [];

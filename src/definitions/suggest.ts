@@ -45,3 +45,24 @@ export function closest(word: string, known: readonly string[]): string | undefi
   }
   return bestDistance <= limit ? best : undefined;
 }
+
+/**
+ * Names people bring from the API (`namespace`, `workspace`, `jarUrl`) and
+ * from the action's inputs: too far from our field names for `closest`.
+ */
+const ALIASES: Readonly<Record<string, string>> = {
+  namespace: 'namespace_name',
+  workspace: 'workspace_id',
+  workspaceid: 'workspace_id',
+  name: 'connector_name',
+  type: 'connector_type',
+  jar: 'jar_url',
+  jarurl: 'jar_url',
+};
+
+/** The known key `key` most likely stands for: a known alias, else the closest plausible typo. */
+export function suggestKey(key: string, known: readonly string[]): string | undefined {
+  const alias = ALIASES[key.toLowerCase().replace(/[-_]/g, '')];
+  if (alias !== undefined && known.includes(alias)) return alias;
+  return closest(key, known);
+}

@@ -16,7 +16,7 @@ import { targetKey } from '../model.js';
 import type { DefinitionError, DesiredConnector, SourceLocation, Target } from '../model.js';
 import { parseDocuments, pointerSegment } from './parse.js';
 import type { JsonValue, ParsedDocument, Position } from './parse.js';
-import { closest } from './suggest.js';
+import { suggestKey } from './suggest.js';
 
 export interface DefinitionFile {
   /** Relative to the workspace root, with forward slashes. */
@@ -157,18 +157,37 @@ function unknownKeyMessage(key: string, fileLevel: boolean): string {
     return `\`${key}\` is a connector field: put it inside an entry of \`connectors:\` (at file level only ${FILE_KEYS.map((k) => `\`${k}\``).join(', ')} are allowed)`;
   }
   const known = fileLevel ? FILE_KEYS : CONNECTOR_KEYS;
-  const suggestion = closest(key, known);
+  const suggestion = suggestKey(key, known);
   if (suggestion !== undefined) return `unknown key \`${key}\`; did you mean \`${suggestion}\`?`;
   return `unknown key \`${key}\`; allowed keys: ${known.map((k) => `\`${k}\``).join(', ')}`;
 }
 
+/**
+ * Required fields that an unknown key of the same mapping most likely stands
+ * for (`conector_type`): one typo is one error, reported as the misspelling.
+ */
+function misspeltRequired(errors: readonly ErrorObject[], fileForm: boolean): Set<string> {
+  const misspelt = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const fileLevel = fileForm && e.instancePath === '';
+    const key = String((e.params as { additionalProperty?: unknown }).additionalProperty);
+    const meant = suggestKey(key, fileLevel ? FILE_KEYS : CONNECTOR_KEYS);
+    if (meant !== undefined) misspelt.add(`${e.instancePath}/${meant}`);
+  }
+  return misspelt;
+}
+
 /** One `required` error per mapping, naming every missing field, so a line gets one message. */
-function mergeRequired(errors: readonly ErrorObject[]): ErrorObject[] {
+function mergeRequired(errors: readonly ErrorObject[], fileForm: boolean): ErrorObject[] {
+  const misspelt = misspeltRequired(errors, fileForm);
   const missing = new Map<string, string[]>();
   for (const e of errors) {
     if (e.keyword === 'required') {
+      const property = String((e.params as { missingProperty?: unknown }).missingProperty);
+      if (misspelt.has(`${e.instancePath}/${property}`)) continue;
       const list = missing.get(e.instancePath) ?? [];
-      list.push(String((e.params as { missingProperty?: unknown }).missingProperty));
+      list.push(property);
       missing.set(e.instancePath, list);
     }
   }
@@ -304,6 +323,7 @@ function resolveTarget(
   inputName: string,
 ): Resolved {
   if (typeof own === 'string') return { value: own };
+  if (own !== undefined) return { silent: true }; // a wrong type, reported already
   if (fileLevel === 'invalid') return { silent: true };
   if (fileLevel !== undefined) return { value: fileLevel };
   if (input !== undefined && input !== '') {
@@ -337,17 +357,22 @@ class Collector {
     const validate = validator();
     validate(value);
     const fileForm = Object.prototype.hasOwnProperty.call(value, 'connectors');
-    const explained = mergeRequired(validate.errors ?? []).flatMap((e) => explain(e, doc, fileForm) ?? []);
+    const explained = mergeRequired(validate.errors ?? [], fileForm).flatMap((e) => explain(e, doc, fileForm) ?? []);
     for (const e of explained) this.error(file, e.position, e.message);
     const errorPointers = new Set(explained.map((e) => e.pointer));
     for (const candidate of candidates(value, errorPointers)) {
       const prefix = `${candidate.pointer}/`;
-      const dirty = [...errorPointers].some((p) => p === candidate.pointer || p.startsWith(prefix));
-      if (!dirty) this.connector(file, doc, candidate);
+      const faults = [...errorPointers].filter((p) => p === candidate.pointer || p.startsWith(prefix));
+      this.connector(file, doc, candidate, new Set(faults));
     }
   }
 
-  private connector(file: string, doc: ParsedDocument, candidate: Candidate): void {
+  /**
+   * Checks what the schema cannot and keeps the connector when nothing is
+   * wrong. A connector with schema errors (`faults`) is still checked, so all
+   * its problems are reported in one run, but not kept.
+   */
+  private connector(file: string, doc: ParsedDocument, candidate: Candidate, faults: ReadonlySet<string>): void {
     const f = candidate.fields;
     /** Where a field (or a list item of it) of this connector is. */
     const at = (...path: Array<string | number>): Position => {
@@ -355,16 +380,17 @@ class Collector {
       return location?.key ?? location?.value ?? doc.start;
     };
     const start = doc.locations.get(candidate.pointer)?.value ?? doc.start;
-    const name = f.connector_name as string;
+    const name = typeof f.connector_name === 'string' ? f.connector_name : undefined;
+    const faulty = (field: string): boolean => faults.has(`${candidate.pointer}/${field}`);
     const jarUrl = typeof f.jar_url === 'string' ? f.jar_url : undefined;
-    let clean = true;
-    if (jarUrl !== undefined && hasCredentials(jarUrl)) {
+    let clean = faults.size === 0;
+    if (jarUrl !== undefined && !faulty('jar_url') && hasCredentials(jarUrl)) {
       this.error(file, at('jar_url'), `\`jar_url\` ${CREDENTIALS_MESSAGE}`);
       clean = false;
     }
     const dependencies = Array.isArray(f.dependencies) ? (f.dependencies as string[]) : undefined;
     dependencies?.forEach((dep, i) => {
-      if (hasCredentials(dep)) {
+      if (typeof dep === 'string' && !faulty(`dependencies/${i}`) && hasCredentials(dep)) {
         this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${CREDENTIALS_MESSAGE}`);
         clean = false;
       }
@@ -379,10 +405,11 @@ class Collector {
       missing.push(`no namespace: set \`namespace_name\` on the connector, at file level next to \`connectors:\`, or the action's \`namespace\` input${namespace.note}`);
     }
     if (missing.length > 0) {
-      this.error(file, start, `connector \`${name}\` has ${missing.join('; and ')}`);
+      const who = name === undefined ? 'this connector' : `connector \`${name}\``;
+      this.error(file, start, `${who} has ${missing.join('; and ')}`);
       return;
     }
-    if (!('value' in workspace) || !('value' in namespace) || !clean) return;
+    if (!('value' in workspace) || !('value' in namespace) || !clean || name === undefined) return;
     const target: Target = { workspaceId: workspace.value, namespace: namespace.value };
     const location: SourceLocation = { file, line: start.line, column: start.column };
     const connector: DesiredConnector = {

@@ -152,6 +152,7 @@ export interface GitHubFakeHandle {
 
 const DOCS_URL = 'https://docs.github.com/rest';
 const COMMENT_MAX_CHARS = 65_536;
+const DEPLOYMENT_PAYLOAD_MAX_CHARS = 65_535;
 /** Request bodies beyond this are cut off (GitHub's own limits are far below it for these endpoints). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 const STATUS_DESCRIPTION_MAX_CHARS = 140;
@@ -489,6 +490,10 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     // is treated as behind it, so GitHub merges instead of deploying.
     if (ctx.json['auto_merge'] !== false && ref !== defaultBranch && !isSha(ref)) {
       return { status: 202, body: { message: `Auto-merged ${defaultBranch} into ${ref} on deployment.` } };
+    }
+    // GitHub keeps a deployment payload of at most 65,535 characters of JSON.
+    if (payload !== undefined && JSON.stringify(payload).length > DEPLOYMENT_PAYLOAD_MAX_CHARS) {
+      return validationFailed([{ resource: 'Deployment', code: 'custom', field: 'payload', message: 'payload is too large' }]);
     }
     const env = typeof environment === 'string' && environment !== '' ? environment : 'production';
     const id = nextId++;

@@ -3,10 +3,7 @@
  * existing workspace. Pure: returns paths and contents; the caller writes them.
  */
 import * as yaml from 'js-yaml';
-import type { LiveConnector, RecordedConnector, Target } from '../model.js';
-
-/** Stands in for a JAR URL the API cannot report; valid, obviously not real, and explained in the file. */
-export const UNKNOWN_JAR_HOST = 'jar-url-unknown';
+import { type LiveConnector, type RecordedConnector, type Target, UNKNOWN_JAR_HOST } from '../model.js';
 
 export interface ExportedFile {
   /** Relative to the export directory, forward slashes. */
@@ -24,7 +21,8 @@ export function exportDefinitions(
   target: Target,
   live: readonly LiveConnector[],
   recorded: Readonly<Record<string, RecordedConnector>>,
-  schemaRef: string,
+  /** The `$schema` reference for a file at this path (relative to the export directory), if any. */
+  schemaRef: (path: string) => string | undefined,
 ): ExportedFile[] {
   return [...live]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -43,19 +41,23 @@ export function exportDefinitions(
         supported_formats: [...c.supportedFormats].sort(),
         dependencies: [...c.dependencies].sort(),
       };
+      const path = `${safeSegment(target.workspaceId)}/${safeSegment(target.namespace)}/${safeSegment(c.name)}.yaml`;
+      const ref = schemaRef(path);
       const header = [
-        `# yaml-language-server: $schema=${schemaRef}`,
+        ...(ref === undefined ? [] : [`# yaml-language-server: $schema=${ref}`]),
         `# Exported from ${target.workspaceId}/${target.namespace}.`,
         ...(record
           ? []
           : [
               '# jar_url: the API does not say which JAR a connector came from. Replace the placeholder',
               '# with the real URL before changing this connector; until then it is adopted as it is.',
+              '# Filling it in only records the JAR as declared (`~` in the plan, no API call): the',
+              '# connector is not registered again. Add `adopt: replace` to register it again instead.',
             ]),
       ];
       const body = yaml.dump(definition, { lineWidth: -1, noRefs: true, sortKeys: false, flowLevel: 1 });
       return {
-        path: `${safeSegment(target.workspaceId)}/${safeSegment(target.namespace)}/${safeSegment(c.name)}.yaml`,
+        path,
         content: `${header.join('\n')}\n${body}`,
         connector: c.name,
         target,

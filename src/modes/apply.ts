@@ -8,8 +8,8 @@ import { postComment } from '../pipeline/comment.js';
 import { type RunContext, type RunResult, fail, messageOf } from '../pipeline/run-context.js';
 import { writeRecords } from '../pipeline/write-records.js';
 import type { TargetRecord } from '../record/record.js';
-import { escapeMarkdown } from '../report/escape.js';
 import { commentMarker, renderComment, renderSummary } from '../report/markdown.js';
+import { renderRefusedApply } from '../report/summaries.js';
 import { renderApplyText } from '../report/text.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { type Reviewed, reviewedFingerprint } from './review.js';
@@ -34,7 +34,7 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
     const changes = plan.targets.flatMap((t) => t.items.filter(isChange).map((i) => `${i.action} ${i.name} in ${targetKey(t.target)}`));
     const message = `${unreviewed}. Planned now: ${changes.join(', ')}.`;
     if (!settings.allowUnreviewedChanges) {
-      await out.summary(`### Flink connectors: apply refused\n\n${escapeMarkdown(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n${renderSummary({ plan, context: ctx.report })}`);
+      await out.summary(renderRefusedApply(message, { plan, context: ctx.report }));
       return fail(ctx, `${message} Nothing was applied.`);
     }
     out.warning(`${message} Applying anyway (allow-unreviewed-changes: true).`);

@@ -1,15 +1,14 @@
 /** Export mode: write definition files for live connectors no definition declares yet. */
 import { exportDefinitions } from '../export/export.js';
+import { exportReport } from '../export/report.js';
+import { findSchemaCopy, schemaRefFor } from '../export/schema-ref.js';
 import type { DesiredConnector, Target } from '../model.js';
 import { targetKey } from '../model.js';
 import { observe } from '../observe.js';
 import { targetsOf } from '../plan/plan.js';
 import { type RunContext, type RunResult, fail } from '../pipeline/run-context.js';
 import type { TargetRecord } from '../record/record.js';
-import { escapeMarkdown } from '../report/escape.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
-
-const SCHEMA_REF = 'https://raw.githubusercontent.com/flink-connector-action/flink-connector-action/v1/schema/connector-definitions.schema.json';
 
 export async function exportMode(ctx: RunContext, desired: DesiredConnector[], api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
   const { settings, deps, out } = ctx;
@@ -23,15 +22,17 @@ export async function exportMode(ctx: RunContext, desired: DesiredConnector[], a
   const dir = settings.exportPath.replace(/\/+$/, '');
   // Connectors some definition already declares are not exported again: that would declare them twice.
   const declared = new Set(desired.map((d) => `${targetKey(d.target)}/${d.name}`));
+  const schemaCopy = await findSchemaCopy(settings.root);
+  const schemaRef = (path: string): string | undefined => schemaRefFor(`${dir}/${path}`, schemaCopy, settings.actionRelease);
   const files = [...targets.values()].flatMap((t) =>
-    exportDefinitions(t, (observed.get(targetKey(t)) ?? []).filter((c) => !declared.has(`${targetKey(t)}/${c.name}`)), records?.get(targetKey(t))?.connectors ?? {}, SCHEMA_REF).map(
+    exportDefinitions(t, (observed.get(targetKey(t)) ?? []).filter((c) => !declared.has(`${targetKey(t)}/${c.name}`)), records?.get(targetKey(t))?.connectors ?? {}, schemaRef).map(
       (f) => ({ ...f, path: `${dir}/${f.path}` }),
     ),
   );
   await deps.writeFiles(files);
-  for (const f of files) out.info(`exported ${f.connector} from ${targetKey(f.target)} to ${f.path}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);
-  const rows = files.map((f) => `| ${escapeMarkdown(targetKey(f.target))} | ${escapeMarkdown(f.connector)} | \`${escapeMarkdown(f.path)}\` | ${f.jarKnown ? 'from the record' : 'placeholder: set it'} |`);
-  await out.summary(`### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`);
+  const report = exportReport(files, dir, [...targets.values()]);
+  for (const line of report.log) out.info(line);
+  await out.summary(report.summary);
   out.setOutput('result', 'no-op');
   return 'no-op';
 }

@@ -1,7 +1,7 @@
 /** Step one of every run: read and validate the definition files, annotating every problem. */
 import { loadDefinitions } from '../definitions/validate.js';
 import type { DefinitionError, DesiredConnector } from '../model.js';
-import { escapeMarkdown } from '../report/escape.js';
+import { renderDefinitionErrors } from '../report/summaries.js';
 import type { Reporter } from './reporter.js';
 import type { RunContext } from './run-context.js';
 
@@ -9,11 +9,6 @@ function annotateDefinitionErrors(out: Reporter, errors: readonly DefinitionErro
   for (const e of errors) {
     out.error(e.message, { title: 'Invalid connector definition', file: e.location.file, startLine: e.location.line, startColumn: e.location.column });
   }
-}
-
-function definitionErrorsMarkdown(errors: readonly DefinitionError[]): string {
-  const rows = errors.map((e) => `- \`${escapeMarkdown(e.location.file)}:${e.location.line}\`: ${escapeMarkdown(e.message, 1000)}`);
-  return `### Flink connectors: invalid definitions\n\n${errors.length} problem${errors.length === 1 ? '' : 's'} found; nothing was sent to the API.\n\n${rows.join('\n')}\n`;
 }
 
 /** The declared connectors, or undefined when any definition is wrong (then everything is annotated). */
@@ -28,6 +23,6 @@ export async function loadDesired(ctx: RunContext): Promise<DesiredConnector[] |
   out.endGroup();
   if (errors.length === 0) return loaded.connectors;
   annotateDefinitionErrors(out, errors);
-  await out.summary(definitionErrorsMarkdown(errors));
+  await out.summary(renderDefinitionErrors(errors));
   return undefined;
 }

@@ -4,7 +4,7 @@ import { GitHubPermissionError } from '../github/errors.js';
 import type { ApplyResult, LiveConnector, Plan } from '../model.js';
 import { targetKey } from '../model.js';
 import { isChange, isWorkspaceChange } from '../plan/plan.js';
-import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, sameConnectors } from '../record/record.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, recordPayload, sameConnectors } from '../record/record.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { type RunContext, messageOf } from './run-context.js';
 
@@ -58,7 +58,7 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
         environment: environmentOf(tp.target),
         ref: sha,
         task: RECORD_TASK,
-        payload: { ...next },
+        payload: recordPayload(next),
         state: failed ? 'failure' : 'success',
         logUrl: runUrl,
         description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,

@@ -11,9 +11,10 @@ import {
   type TargetPlan,
   type WorkspaceAction,
   compareTargets,
+  isUnknownJar,
   targetKey,
 } from '../model.js';
-import type { TargetRecord } from '../record/record.js';
+import { type TargetRecord, recordedDescription } from '../record/record.js';
 import { contradictions } from './compare.js';
 
 export interface PlanOptions {
@@ -60,7 +61,10 @@ function planDeclared(
     return { ...base, action: 'register', reason: recorded ? `recorded as applied, but no longer registered in ${key} (drift)` : `not registered in ${key}` };
   }
   const jarChanged = recorded !== undefined && recorded.jarUrl !== d.jarUrl;
-  const differences = [...(jarChanged ? [`jar_url: recorded ${recorded.jarUrl}, declared ${d.jarUrl ?? ''}`] : []), ...contradictions(d, current)];
+  // The record held a placeholder (an exported connector whose JAR nobody knew): declaring the
+  // real JAR tells the record what is live, it does not change the workspace.
+  const jarNowKnown = jarChanged && isUnknownJar(recorded.jarUrl) && d.adopt !== 'replace';
+  const differences = [...(jarChanged && !jarNowKnown ? [`jar_url: recorded ${recorded.jarUrl}, declared ${d.jarUrl ?? ''}`] : []), ...contradictions(d, current)];
   if (differences.length > 0) {
     return { ...base, action: 'replace', reason: jarChanged ? 'the JAR changed' : 'the live connector contradicts the definition', differences };
   }
@@ -70,7 +74,10 @@ function planDeclared(
       ? { ...base, action: 'replace', reason: 'not in the record; adopt: replace asks to register it again', differences: [] }
       : { ...base, action: 'adopt', reason: 'registered outside this action; adopted into the record without re-registering (its JAR could not be verified)' };
   }
-  if ((recorded.description ?? '') !== (d.description ?? '')) {
+  if (jarNowKnown) {
+    return { ...base, action: 'update', reason: 'the JAR was unknown (exported placeholder); the JAR is now recorded as declared and was not re-registered (record only, no API call; adopt: replace registers it again)' };
+  }
+  if ((recorded.description ?? '') !== (recordedDescription(d.description) ?? '')) {
     return { ...base, action: 'update', reason: 'only the description changed (record only, no API call)' };
   }
   return { ...base, action: 'unchanged', reason: 'matches the definition and the record' };

@@ -3,6 +3,7 @@
  * say which JAR a connector came from, nor which connectors this action manages. Stored as the
  * payload of a GitHub deployment per target (see src/github/deployments.ts). Pure.
  */
+import { createHash } from 'node:crypto';
 import type { ApplyOutcome, LiveConnector, RecordedConnector, Target, TargetPlan } from '../model.js';
 
 /** The deployment `task` that marks our records, so all targets can be found in one listing. */
@@ -25,6 +26,47 @@ export interface TargetRecord {
   readonly targets: readonly string[];
   /** Connector name → what was applied. */
   readonly connectors: Readonly<Record<string, RecordedConnector>>;
+}
+
+/** Descriptions longer than this (in characters) are recorded shortened, with a hash of the whole. */
+export const RECORD_DESCRIPTION_MAX = 200;
+/** GitHub stores a deployment payload of at most this many characters of JSON (422 beyond). */
+export const RECORD_MAX_CHARS = 65_535;
+
+const SHORTENED = /… \[sha256:[0-9a-f]{16}\]$/;
+
+/**
+ * A description as the record keeps it: as written when short, else its start and a hash of the
+ * whole, so a change anywhere in it still shows as a change while the record stays small.
+ * Idempotent, so a shortened description (as export writes it back) compares equal to itself.
+ */
+export function recordedDescription(description: string | undefined): string | undefined {
+  if (description === undefined) return undefined;
+  const chars = Array.from(description);
+  if (chars.length <= RECORD_DESCRIPTION_MAX) return description;
+  if (SHORTENED.test(description) && chars.length <= RECORD_DESCRIPTION_MAX + 30) return description;
+  const hash = createHash('sha256').update(description).digest('hex').slice(0, 16);
+  return `${chars.slice(0, RECORD_DESCRIPTION_MAX).join('')}… [sha256:${hash}]`;
+}
+
+export class RecordTooLargeError extends Error {
+  override readonly name = 'RecordTooLargeError';
+}
+
+/**
+ * The deployment payload for a record, or a RecordTooLargeError when GitHub would refuse it: the
+ * record is then not written at all, never cut.
+ */
+export function recordPayload(record: TargetRecord): Record<string, unknown> {
+  const size = JSON.stringify(record).length;
+  if (size > RECORD_MAX_CHARS) {
+    const count = Object.keys(record.connectors).length;
+    throw new RecordTooLargeError(
+      `the record of ${record.workspaceId}/${record.namespace} (${count} connectors) would be ${size} characters, over GitHub's limit of ${RECORD_MAX_CHARS} for a deployment payload, so it was not written. ` +
+        'Split these connectors between jobs with different comment-key values (each job keeps its own record), or shorten their jar_url values',
+    );
+  }
+  return { ...record };
 }
 
 /** `flink-connectors/<workspace_id>/<namespace_name>` */
@@ -76,7 +118,7 @@ export function nextRecord(
     const outcome = outcomeOf.get(item.name);
     const declared = item.desired?.state === 'present' && item.desired.jarUrl && item.desired.type ? item.desired : undefined;
     if (outcome?.status === 'done' && declared && item.action !== 'delete') {
-      connectors[item.name] = { jarUrl: declared.jarUrl!, type: declared.type!, description: declared.description, commit };
+      connectors[item.name] = { jarUrl: declared.jarUrl!, type: declared.type!, description: recordedDescription(declared.description), commit };
     } else if (before) {
       connectors[item.name] = before;
     }

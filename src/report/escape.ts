@@ -83,16 +83,38 @@ export function oneLine(value: unknown, maxLength = DEFAULT_MAX_LENGTH): string 
  * neutralised. The result is safe to interpolate anywhere except inside a code span or a URL.
  */
 export function escapeMarkdown(value: unknown, maxLength = DEFAULT_MAX_LENGTH): string {
-  const text = oneLine(value, maxLength);
-  return (
-    text
-      .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
-      // Only at the start of a block do these make a list, a rule or a setext heading.
-      .replace(/^[-+=]/, (c) => `&#${c.charCodeAt(0)};`)
-      .replace(/^(\d+)([.)])/, (_m, digits: string, mark: string) => `${digits}&#${mark.charCodeAt(0)};`)
-      // `GH-123` is another spelling of an issue reference.
-      .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
-  );
+  return neutralise(oneLine(value, maxLength));
+}
+
+/** The character-level part of `escapeMarkdown`, for text that is already one line. */
+function neutralise(text: string, blockStart = true): string {
+  const inline = text
+    .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
+    // `GH-123` is another spelling of an issue reference.
+    .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`);
+  if (!blockStart) return inline;
+  // Only at the start of a block do these make a list, a rule or a setext heading.
+  return inline
+    .replace(/^[-+=]/, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/^(\d+)([.)])/, (_m, digits: string, mark: string) => `${digits}&#${mark.charCodeAt(0)};`);
+}
+
+/**
+ * A message as markdown: like `escapeMarkdown`, but its `code` spans stay code spans, so the names
+ * our messages quote read as code rather than as `&#96;`. Inside a code span markdown, HTML,
+ * mentions and references are all inert; only a `|` (which would split a table cell) and an
+ * unpaired backtick are shown escaped instead.
+ */
+export function escapeMessage(value: unknown, maxLength = DEFAULT_MAX_LENGTH): string {
+  const parts = oneLine(value, maxLength).split('`');
+  return parts
+    .map((part, i) => {
+      if (i % 2 === 0) return neutralise(part, i === 0);
+      const closed = i < parts.length - 1;
+      if (closed && part.trim() !== '' && !part.includes('|')) return `\`${part}\``;
+      return `${ENTITIES['`']}${neutralise(part, false)}${closed ? ENTITIES['`'] : ''}`;
+    })
+    .join('');
 }
 
 /**

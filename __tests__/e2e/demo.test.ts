@@ -1,0 +1,28 @@
+/** `npm run demo` is what a new user runs first: it must show the follow-up pull request's comment. */
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../scripts/local-runner.js';
+
+function runDemo(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output: Buffer.concat(chunks).toString('utf8') }));
+  });
+}
+
+describe('npm run demo', () => {
+  it('prints the follow-up pull request’s comment, whose replace changes only the JAR', async () => {
+    const { code, output } = await runDemo();
+    expect(code, output).toBe(0);
+    const followUp = output.split('The comment on pull request #13 (markdown)')[1]?.split('\n====')[1] ?? '';
+    expect(followUp).toContain('**Plan: 0 to register, 1 to replace, 0 to delete.**');
+    const row = followUp.split('\n').find((l) => l.startsWith('| `-/+` | kafka-orders |')) ?? '';
+    expect(row).toContain('the JAR changed<br>• jar&#95;url: recorded oss://flink-artifacts/connectors/kafka-orders-1.0.0.jar, declared oss://flink-artifacts/connectors/kafka-orders-1.1.0.jar');
+    // The headline reason is the whole story: one difference, the JAR.
+    expect(row.match(/•/g)).toHaveLength(1);
+  }, 120_000);
+});
