@@ -57,7 +57,7 @@ export function renderDriftIssueBody(input: DriftIssueBodyInput): string {
     `<!-- flink-connector-action:drift-set:${driftSetHash(input.drifted)} -->`,
     '> [!WARNING]',
     `> ${plural(input.drifted.length, 'connector')} drifted: the workspace no longer matches the definitions (${names(input.drifted)}).`,
-    `> Found by ${runLink(input.context, 'a scheduled check')}. Applying the definitions (or changing them to match) ends the drift; this issue is closed by the first check that finds none.`,
+    `> Found by ${runLink(input.context, 'a drift check')}. Applying the definitions (or changing them to match) ends the drift; this issue is closed by the first check that finds none.`,
     '',
     '',
   ].join('\n');
