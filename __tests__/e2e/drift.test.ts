@@ -80,8 +80,12 @@ describe('drift check on a schedule', () => {
 
   it('drift opens one issue, labelled, with the plan as the PR comment renders it and a link to the run', async () => {
     const since = world.github.requests().length;
+    const deployments = world.github.deployments(OWNER, REPO).length;
+    world.emulator.resetStats();
     const first = await run();
     ok(first);
+    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1 });
+    expect(world.github.deployments(OWNER, REPO)).toHaveLength(deployments);
     expect(first.outputs.drift).toBe('true');
     expect(first.outputs.result).toBe('planned');
     expect(JSON.parse(first.outputs['plan-json'] ?? '{}').summary.replace).toBe(1);
