@@ -203,6 +203,18 @@ describe('drift check on a schedule', () => {
     }
   });
 
+  it('GitHub failing on issues (after retries) is a warning too, not a failed check', async () => {
+    world.github.deny('issues', 500);
+    try {
+      const failing = await run();
+      ok(failing);
+      expect(failing.outputs.drift).toBe('true');
+      expect(failing.annotations.some((a) => a.level === 'warning' && a.message.startsWith('Could not update the drift issue'))).toBe(true);
+    } finally {
+      world.github.allow('issues');
+    }
+  });
+
   it('fail-on-drift fails the step; drift-issue: false touches no issue', async () => {
     const since = world.github.requests().length;
     const failing = await run({ 'fail-on-drift': 'true', 'drift-issue': 'false' });

@@ -5,13 +5,16 @@
 import { type DriftIssueResult, reportConverged, reportDrift } from '../github/drift-issue.js';
 import { GitHubPermissionError } from '../github/errors.js';
 import type { Plan } from '../model.js';
-import { type RunContext, type RunResult, fail } from '../pipeline/run-context.js';
+import { type RunContext, type RunResult, fail, messageOf } from '../pipeline/run-context.js';
 import { convergedComment, driftAgainComment, driftChangedComment, driftSetHash, driftTitle, driftedConnectors, duplicateComment, readDriftSet, renderDriftIssueBody } from '../report/drift.js';
 import { oneLine } from '../report/escape.js';
 import { plural } from '../report/format.js';
 import { commentMarker, renderSummary } from '../report/markdown.js';
 
-/** Opens, updates or closes the drift issue; a refusal is a warning, the check still reports. */
+/**
+ * Opens, updates or closes the drift issue. Any failure (a refusal, issues turned off, GitHub down
+ * after retries) is a warning: the issue is one channel, the outputs and summary still report.
+ */
 async function syncIssue(ctx: RunContext, plan: Plan, drifted: readonly string[]): Promise<DriftIssueResult | undefined> {
   const { settings, deps, out } = ctx;
   if (!deps.octokit) {
@@ -31,11 +34,8 @@ async function syncIssue(ctx: RunContext, plan: Plan, drifted: readonly string[]
       duplicateComment,
     });
   } catch (error) {
-    if (error instanceof GitHubPermissionError) {
-      out.warning(`Could not update the drift issue: ${error.message}`);
-      return undefined;
-    }
-    throw error;
+    out.warning(`Could not update the drift issue: ${oneLine(error instanceof GitHubPermissionError ? error.message : messageOf(error, deps.secrets), 1000)}`);
+    return undefined;
   }
 }
 
