@@ -1,10 +1,11 @@
 /**
- * The orchestrator: load → (records) → observe → plan, then one mode: plan | apply | export. The
+ * The orchestrator: load → (records) → observe → plan, then one mode: plan | apply | export | check. The
  * only module that decides which mode runs; each mode lives in src/modes/ over the shared pipeline
  * in src/pipeline/. Collaborators with side effects arrive through `Dependencies`.
  */
 import { GitHubPermissionError } from './github/errors.js';
 import { applyMode } from './modes/apply.js';
+import { checkMode } from './modes/check.js';
 import { exportMode } from './modes/export.js';
 import { deletesRefusal, reportPlan } from './modes/plan.js';
 import { loadDesired } from './pipeline/load.js';
@@ -20,14 +21,18 @@ import { whyValidationOnly } from './ververica/chain-probe.js';
 
 export type { Dependencies, Mode, RunResult } from './pipeline/run-context.js';
 
-/** What this event asks for. Apply never runs on pull-request events, whatever `command` says. */
+/**
+ * What this event asks for. Apply never runs on pull-request events, whatever `command` says; a
+ * scheduled run checks for drift.
+ */
 export function modeFor(settings: Pick<Settings, 'command' | 'event'>): { mode: Mode; note?: string } {
   const { command, event } = settings;
   if (PULL_REQUEST_EVENTS.has(event.name)) {
-    return command === 'apply' ? { mode: 'plan', note: `command: apply is ignored on ${event.name} events; planning instead.` } : { mode: command === 'export' ? 'export' : 'plan' };
+    return command === 'apply' ? { mode: 'plan', note: `command: apply is ignored on ${event.name} events; planning instead.` } : { mode: command === 'export' || command === 'check' ? command : 'plan' };
   }
   if (command !== 'auto') return { mode: command };
   if (event.name === 'push' && event.pushToDefaultBranch) return { mode: 'apply' };
+  if (event.name === 'schedule') return { mode: 'check' };
   return { mode: 'plan' };
 }
 
@@ -71,6 +76,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   if (mode === 'export') return exportMode(ctx, desired, api, records);
 
   const plan = await observeAndPlan(ctx, desired, api, records);
+  if (mode === 'check') return checkMode(ctx, plan);
   const fingerprint = planFingerprint(plan);
   const refusal = deletesRefusal(plan, settings);
   if (mode === 'plan' || refusal) return reportPlan(ctx, plan, fingerprint, refusal, mode === 'plan');

@@ -8,7 +8,7 @@ import { NAME_PATTERN } from './definitions/validate.js';
 import { parseDuration } from './duration.js';
 import { DEFAULT_AUDIENCE, type OidcOptions, validateOidcOptions } from './ververica/oidc-options.js';
 
-export const COMMANDS = ['auto', 'plan', 'apply', 'export'] as const;
+export const COMMANDS = ['auto', 'plan', 'apply', 'export', 'check'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Credentials {
@@ -71,6 +71,10 @@ export interface Settings {
   readonly allowDeletes: boolean;
   /** `allow-unreviewed-changes`: apply even when the plan differs from the one reviewed on the PR. */
   readonly allowUnreviewedChanges: boolean;
+  /** `drift-issue`: a check keeps one issue per comment key open while the workspace drifts. */
+  readonly driftIssue: boolean;
+  /** `fail-on-drift`: a check that finds drift fails. */
+  readonly failOnDrift: boolean;
   /** `export-path`: where `command: export` writes definition files, relative to `root`. */
   readonly exportPath: string;
   /** `timeout`: how long to wait for each connector to settle, in ms. */
@@ -219,6 +223,8 @@ export function readSettings(
     record: bool('record', true),
     allowDeletes: bool('allow-deletes', true),
     allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
+    driftIssue: bool('drift-issue', true),
+    failOnDrift: bool('fail-on-drift', false),
     exportPath,
     timeoutMs: duration('timeout', '10m'),
     parallelism: integer('parallelism', 4, 1, 64),

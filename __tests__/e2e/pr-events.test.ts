@@ -44,8 +44,12 @@ describe('events and commands', () => {
     await expectPlanWithoutComment('workflow_dispatch', { inputs: { command: 'plan' }, ref: 'refs/heads/main', repository: REPOSITORY }, { command: 'plan' });
   });
 
-  it('an unrelated event (schedule) plans without a comment', async () => {
-    await expectPlanWithoutComment('schedule', { schedule: '0 3 * * *', repository: REPOSITORY });
+  it('an unrelated event (repository_dispatch) plans without a comment', async () => {
+    await expectPlanWithoutComment('repository_dispatch', { action: 'nightly', repository: REPOSITORY });
+  });
+
+  it('a schedule event with command: plan plans without a comment (auto would check for drift)', async () => {
+    await expectPlanWithoutComment('schedule', { schedule: '0 3 * * *', repository: REPOSITORY }, { command: 'plan' });
   });
 
   it('a push to another branch plans without a comment', async () => {

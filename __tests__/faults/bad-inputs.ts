@@ -60,7 +60,7 @@ export const INPUT_CASES: readonly InputCase[] = [
   { name: 'parallelism: 2.5', inputs: { parallelism: '2.5' }, message: 'Input `parallelism` must be a whole number from 1 to 64, got "2.5".' },
   { name: 'max-retries: -1', inputs: { 'max-retries': '-1' }, message: 'Input `max-retries` must be a whole number from 0 to 10, got "-1".' },
   { name: 'max-retries: 11', inputs: { 'max-retries': '11' }, message: 'Input `max-retries` must be a whole number from 0 to 10, got "11".' },
-  { name: 'unknown command', inputs: { command: 'destroy' }, message: 'Input `command` must be one of auto, plan, apply, export, got "destroy".' },
+  { name: 'unknown command', inputs: { command: 'destroy' }, message: 'Input `command` must be one of auto, plan, apply, export, check, got "destroy".' },
   { name: 'prune: maybe', inputs: { prune: 'maybe' }, message: 'Input `prune` must be true or false, got "maybe".' },
   { name: 'comment: sometimes', inputs: { comment: 'sometimes' }, message: 'Input `comment` must be true or false, got "sometimes".' },
   { name: 'allow-unreviewed-changes: y', inputs: { 'allow-unreviewed-changes': 'y' }, message: 'Input `allow-unreviewed-changes` must be true or false, got "y".' },

@@ -1,6 +1,7 @@
 /**
  * A loopback stand-in for the few GitHub REST endpoints the action calls: PR
- * comments, the PRs of a commit, and deployments with their statuses.
+ * comments, the PRs of a commit, deployments with their statuses, and issues
+ * with their labels (served by github-fake-issues.ts).
  *
  * It reproduces the behaviour a hand-written fake usually gets wrong, because
  * that is exactly what the code under test must cope with: `Link` pagination
@@ -11,10 +12,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type IssuesHandle, fakeIssues } from './github-fake-issues.js';
 import { listen, readBody } from './http.js';
 
 /** The groups of endpoints a failure can be injected into. */
-export type FakeRoute = 'comments' | 'deployments' | 'pulls';
+export type FakeRoute = 'comments' | 'deployments' | 'pulls' | 'issues';
 export type FakeFailureStatus = 403 | 404 | 500;
 
 export interface FakeUser {
@@ -130,7 +132,7 @@ export interface GitHubFakeOptions {
   defaultBranch?: string;
 }
 
-export interface GitHubFakeHandle {
+export interface GitHubFakeHandle extends IssuesHandle {
   /** Base URL to use as `GITHUB_API_URL`, without a trailing slash. */
   readonly url: string;
   /** The comments of an issue or PR, oldest first (copies). */
@@ -151,7 +153,7 @@ export interface GitHubFakeHandle {
 }
 
 const DOCS_URL = 'https://docs.github.com/rest';
-const COMMENT_MAX_CHARS = 65_536;
+export const COMMENT_MAX_CHARS = 65_536;
 const DEPLOYMENT_PAYLOAD_MAX_CHARS = 65_535;
 /** Request bodies beyond this are cut off (GitHub's own limits are far below it for these endpoints). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -160,7 +162,7 @@ const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
 const HUMAN: FakeUser = { login: 'octocat', type: 'User' };
 
-interface Reply {
+export interface Reply {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
@@ -181,7 +183,7 @@ interface RepoState {
   readonly deployments: DeploymentEntry[];
 }
 
-interface RequestContext {
+export interface RequestContext {
   readonly method: string;
   readonly url: URL;
   /** Scheme and host the client used, for absolute URLs in `Link`. */
@@ -191,19 +193,19 @@ interface RequestContext {
   readonly params: readonly string[];
 }
 
-interface RouteDef {
+export interface RouteDef {
   readonly pattern: RegExp;
   readonly group: FakeRoute | 'user';
   readonly methods: Readonly<Record<string, (ctx: RequestContext) => Reply>>;
 }
 
 /** GitHub counts characters, not UTF-16 units. */
-function charCount(text: string): number {
+export function charCount(text: string): number {
   return Array.from(text).length;
 }
 
 /** Second precision, like GitHub's timestamps. */
-function timestamp(): string {
+export function timestamp(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -211,11 +213,11 @@ function isSha(ref: string): boolean {
   return /^[0-9a-f]{40}$/i.test(ref);
 }
 
-function errorReply(status: number, message: string, extra: Record<string, unknown> = {}): Reply {
+export function errorReply(status: number, message: string, extra: Record<string, unknown> = {}): Reply {
   return { status, body: { message, ...extra, documentation_url: DOCS_URL, status: String(status) } };
 }
 
-function validationFailed(errors: readonly Record<string, unknown>[]): Reply {
+export function validationFailed(errors: readonly Record<string, unknown>[]): Reply {
   return errorReply(422, 'Validation Failed', { errors });
 }
 
@@ -248,7 +250,7 @@ export function pageOf<T>(items: readonly T[], url: URL, base: string): { items:
   return { items: items.slice(start, start + perPage), link: links.length > 0 ? links.join(', ') : undefined };
 }
 
-function pagedReply<T>(items: readonly T[], ctx: RequestContext): Reply {
+export function pagedReply<T>(items: readonly T[], ctx: RequestContext): Reply {
   const { items: page, link } = pageOf(items, ctx.url, ctx.base);
   return { status: 200, body: page, headers: link ? { link } : undefined };
 }
@@ -365,6 +367,16 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
 
   const stateOf = (ctx: RequestContext): RepoState => repoState(ctx.params[0] ?? '', ctx.params[1] ?? '');
 
+  const issues = fakeIssues({
+    nextId: () => nextId++,
+    repoUrl: (owner, repo) => repoUrl(repoState(owner, repo)),
+    takenNumbers: (owner, repo) => {
+      const s = repoState(owner, repo);
+      return [...s.comments.keys(), ...[...s.pulls.values()].flat().map((p) => p.number)];
+    },
+    commentCount: (owner, repo, issue) => repoState(owner, repo).comments.get(issue)?.length ?? 0,
+  });
+
   const routes: readonly RouteDef[] = [
     {
       pattern: /^\/user$/,
@@ -464,6 +476,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
         POST: (ctx) => createStatus(ctx),
       },
     },
+    ...issues.routes,
   ];
 
   function createDeployment(ctx: RequestContext): Reply {
@@ -624,6 +637,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
   };
 
   return {
+    ...issues.handle,
     url: baseUrl,
     comments: (owner, repo, issue) => structuredClone(issueComments(repoState(owner, repo), issue)),
     addComment: (owner, repo, issue, body, user = HUMAN) =>

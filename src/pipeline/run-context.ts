@@ -27,7 +27,7 @@ export interface Dependencies {
   readonly reporter: Reporter;
 }
 
-export type Mode = 'plan' | 'apply' | 'export';
+export type Mode = 'plan' | 'apply' | 'export' | 'check';
 export type RunResult = 'planned' | 'applied' | 'failed' | 'no-op';
 
 export interface RunContext {

@@ -233,7 +233,7 @@ function safeUrl(raw: string | undefined): string | undefined {
   return url.href.replace(/[()<>\s"'`\\|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-function runLink(context: ReportContext, text: string): string {
+export function runLink(context: ReportContext, text: string): string {
   const url = safeUrl(context.runUrl);
   return url === undefined ? text : `[${text}](${url})`;
 }
