@@ -1,10 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Pure in-process files: no servers, no child processes, no timers, no module mocks. They share one
+ * module graph (isolate: false), which saves re-importing src/ for every file.
+ */
+const PURE = [
+  '__tests__/definitions/**/*.test.ts',
+  '__tests__/plan/**/*.test.ts',
+  '__tests__/report/**/*.test.ts',
+  '__tests__/emulator/catalog.test.ts',
+  '__tests__/emulator/faults-state.test.ts',
+  '__tests__/release/changelog.test.ts',
+  '__tests__/unit/cloud-errors.test.ts',
+  '__tests__/unit/export-files.test.ts',
+  '__tests__/unit/settings.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['__tests__/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    pool: 'forks',
+    // Vitest's default on a 2-CPU machine is one worker, so every file waits for the one before.
+    // Most of the end-to-end time is waiting (child processes, back-off, time limits), which more
+    // workers overlap; the bundle runs are separate processes anyway.
+    maxWorkers: 4,
+    projects: [
+      { extends: true, test: { name: 'unit', include: PURE, pool: 'threads', isolate: false } },
+      { extends: true, test: { name: 'e2e', include: ['__tests__/**/*.test.ts'], exclude: PURE, pool: 'forks' } },
+    ],
   },
 });

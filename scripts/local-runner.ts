@@ -154,6 +154,9 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     // the machine's own profiles out, and never leave 127.0.0.1. Tests may set either.
     HOME: scratch,
     ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+    // The suite starts the same 1.6 MB bundle a few hundred times: on Node 22+ the parse and compile
+    // are cached on disk (keyed by the code's hash, written atomically); Node 20 ignores the variable.
+    NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'fca-node-compile-cache'),
     ...(options.apiUrl ? { GITHUB_API_URL: options.apiUrl } : {}),
     ...options.env,
   });

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubFake, type GitHubFakeHandle } from '../../src/emulator/github-fake.js';
-import { createOctokit } from '../../src/github/client.js';
+import { GITHUB_RETRIES, createOctokit } from '../../src/github/client.js';
 
 let fake: GitHubFakeHandle;
 
@@ -30,13 +30,18 @@ describe('createOctokit', () => {
     expect(() => createOctokit('', fake.url)).toThrow(/token/);
   });
 
-  it('gives up on a GitHub API that never answers', async () => {
-    const silent = createServer(() => undefined);
+  it('gives up on a GitHub API that never answers, after the usual retries', async () => {
+    let asked = 0;
+    const silent = createServer(() => {
+      asked++;
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = silent.address() as AddressInfo;
-      const octokit = createOctokit('ghs_client', `http://127.0.0.1:${port}`, 200);
+      // The time limit is what expires here, so a short one; the retry back-off is not what is tested.
+      const octokit = createOctokit('ghs_client', `http://127.0.0.1:${port}`, 100, { ...GITHUB_RETRIES, retryAfterBaseValue: 1 });
       await expect(octokit.rest.issues.listComments({ owner: 'o', repo: 'r', issue_number: 1 })).rejects.toThrow(/abort|timeout/i);
+      expect(asked).toBe(1 + GITHUB_RETRIES.retries);
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubFake, type GitHubFakeHandle } from '../../src/emulator/github-fake.js';
-import { createOctokit, type Octokit } from '../../src/github/client.js';
+import { GITHUB_RETRIES, GITHUB_REQUEST_TIMEOUT_MS, createOctokit, type Octokit } from '../../src/github/client.js';
 import { clipDescription, readLatestRecord, writeRecord } from '../../src/github/deployments.js';
 import { GitHubPermissionError } from '../../src/github/errors.js';
 
@@ -11,7 +11,8 @@ let octokit: Octokit;
 
 beforeAll(async () => {
   fake = await startGitHubFake({ token: 'ghs_deploy' });
-  octokit = createOctokit('ghs_deploy', fake.url);
+  // The production number of retries, without the production back-off: the waiting is not what is tested.
+  octokit = createOctokit('ghs_deploy', fake.url, GITHUB_REQUEST_TIMEOUT_MS, { ...GITHUB_RETRIES, retryAfterBaseValue: 1 });
 });
 
 afterAll(async () => {
@@ -99,11 +100,13 @@ describe('writeRecord / readLatestRecord', () => {
     );
     expect(error).toBeInstanceOf(GitHubPermissionError);
     expect(error).toMatchObject({ permission: 'deployments: read', status: 404 });
-    // A lasting server error (more than the retries) passes through as it is.
-    fake.failNext('deployments', 500, 3);
+    // A lasting server error (more than the retries) passes through as it is, after every retry.
+    fake.failNext('deployments', 500, 1 + GITHUB_RETRIES.retries);
+    const before = fake.requests().length;
     await expect(readLatestRecord(octokit, { owner: 'o', repo: 'r', environment: 'x' })).rejects.not.toBeInstanceOf(
       GitHubPermissionError,
     );
+    expect(fake.requests().slice(before).filter((r) => r.path.includes('/deployments'))).toHaveLength(1 + GITHUB_RETRIES.retries);
   });
 });
 
