@@ -221,7 +221,8 @@ describe('8. pre-signed JAR URLs', () => {
     world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'reset', times: Infinity });
     const run = await apply({ 'max-retries': '0', timeout: '1s' });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).not.toContain('jarUrl=');
+    expect(run.stdout).toContain('jarUrl=[redacted]');
+    expect(run.stdout).not.toMatch(/jarUrl=(?!\[redacted\])/);
     expect(run.stdout).not.toContain(encodeURIComponent(JARS.http));
   });
 });
