@@ -18,7 +18,7 @@ import { targetFromKey, targetKey } from './model.js';
 import { observe } from './observe.js';
 import { buildPlan, hasAnyChange, hasChanges, isChange, isWorkspaceChange, targetsOf } from './plan/plan.js';
 import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors } from './record/record.js';
-import { escapeMarkdown } from './report/escape.js';
+import { escapeMarkdown, oneLine } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
 import { planJsonOutput } from './report/plan-json.js';
@@ -182,7 +182,7 @@ class Run {
     const plannedTargets = targetsOf(desired, records);
     core.startGroup(`Read ${plannedTargets.length} target(s)`);
     const observed = await observe(plannedTargets, api, settings.parallelism);
-    for (const t of plannedTargets) core.info(`${targetKey(t)}: ${observed.get(targetKey(t))?.length ?? 0} connector(s) live`);
+    for (const t of plannedTargets) core.info(`${oneLine(targetKey(t))}: ${observed.get(targetKey(t))?.length ?? 0} connector(s) live`);
     core.endGroup();
     const plan = buildPlan(desired, observed, { prune: settings.prune, records });
     core.startGroup('Plan');
@@ -292,7 +292,7 @@ class Run {
           logUrl: runUrl,
           description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,
         });
-        core.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${key} (${environmentOf(tp.target)})`);
+        core.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${oneLine(`${key} (${environmentOf(tp.target)})`)}`);
       } catch (error) {
         problem(key, error);
       }
@@ -442,7 +442,7 @@ async function exportWorkspace(deps: Dependencies, desired: DesiredConnector[], 
     ),
   );
   await deps.writeFiles(files);
-  for (const f of files) core.info(`exported ${f.connector} from ${targetKey(f.target)} to ${f.path}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);
+  for (const f of files) core.info(`exported ${oneLine(f.connector)} from ${oneLine(targetKey(f.target))} to ${oneLine(f.path)}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);
   const rows = files.map((f) => `| ${escapeMarkdown(targetKey(f.target))} | ${escapeMarkdown(f.connector)} | \`${escapeMarkdown(f.path)}\` | ${f.jarKnown ? 'from the record' : 'placeholder: set it'} |`);
   await core.summary
     .addRaw(`### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`)

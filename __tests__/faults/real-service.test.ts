@@ -194,14 +194,22 @@ describe('6. durations outside sane bounds are refused before any call', () => {
 });
 
 describe('7. service values cannot start a workflow command', () => {
-  it('a live connector named like a command is printed on one line', async () => {
-    world.emulator.seed(WS, NS, [{ name: 'x\n::error title=y::z', type: 'x-type', source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] }]);
+  it('a live connector named like a command is printed on one line: plan, apply (delete) and export', async () => {
+    const planted = { name: 'x\n::error title=y::z', type: 'x-type', source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] };
+    const commandFree = (run: { stdout: string; stderr: string; annotations: readonly { message: string }[] }): void => {
+      expect(run.stdout + run.stderr).not.toMatch(/^::error title=y::/m);
+      expect(run.annotations.filter((a) => a.message === 'z')).toEqual([]);
+    };
+    world.emulator.seed(WS, NS, [planted]);
     await world.write({ 'connectors/kafka.yaml': KAFKA() });
-    const run = await plan({ prune: 'true' });
-    expect(run.stdout + run.stderr).not.toMatch(/^::error title=y::/m);
-    expect(run.annotations.filter((a) => a.message === 'z')).toEqual([]);
+    commandFree(await plan({ prune: 'true' }));
+    const applied = await apply({ prune: 'true' });
+    expect(applied.stdout).toContain('deleted x ::error title=y::z in');
+    commandFree(applied);
+    world.emulator.seed(WS, NS, [planted]);
     const exported = await world.plan({ inputs: { ...FAST, command: 'export' }, killAfterMs: KILL_SLOW_MS });
-    expect(exported.stdout + exported.stderr).not.toMatch(/^::error title=y::/m);
+    expect(exported.stdout).toContain('exported x ::error title=y::z from');
+    commandFree(exported);
   });
 });
 

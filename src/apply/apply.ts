@@ -5,6 +5,7 @@ import { contradictions, sameConnector } from '../plan/compare.js';
 import { isChange } from '../plan/plan.js';
 import type { ConnectorApi, DeleteReconciler, RegisterReconciler } from '../ververica/connectors.js';
 import { formatDuration } from '../duration.js';
+import { oneLine } from '../report/escape.js';
 import type { Clock, Logger } from './ports.js';
 import { NamespaceWatcher, type WaitOutcome } from './wait.js';
 
@@ -23,6 +24,9 @@ export interface ApplyOptions {
   readonly initialPollMs?: number;
   readonly maxPollMs?: number;
 }
+
+/** Longest log message. */
+const LOG_MAX = 4000;
 
 type Change = PlanItem & { readonly action: ChangeAction };
 
@@ -68,6 +72,7 @@ class TargetApply {
   private readonly tables = new Map<string, readonly TableMeta[]>();
   private readonly watcher: NamespaceWatcher;
   private readonly limitedApi: ConnectorApi;
+  private readonly log: Logger;
   /** Rollbacks in flight or done, by JAR: a JAR that declares several connectors is registered once. */
   private readonly rollbacks = new Map<string, Promise<readonly LiveConnector[]>>();
 
@@ -79,7 +84,11 @@ class TargetApply {
   ) {
     this.target = targetPlan.target;
     this.key = targetKey(targetPlan.target);
-    const { clock, log, initialPollMs, maxPollMs } = options;
+    const { clock, initialPollMs, maxPollMs } = options;
+    // Names and messages here come from definitions, records and the service: each log message is
+    // one line, so none of them can start a workflow command.
+    const log = { info: (m: string) => options.log.info(oneLine(m, LOG_MAX)), warning: (m: string) => options.log.warning(oneLine(m, LOG_MAX)) };
+    this.log = log;
     // Polls and re-checks count against the same limit as the changes themselves.
     const limitedList: ConnectorApi = { ...api, list: (t) => limit(() => api.list(t)) };
     this.limitedApi = limitedList;
@@ -127,7 +136,7 @@ class TargetApply {
       const drift = driftSincePlan(item, byName.get(item.name));
       if (!drift) return true;
       this.finish(item, 'skipped', `${drift}; left alone (plan again to see the current state)`);
-      this.options.log.warning(`skipped ${item.action} of ${item.name} in ${this.key}: ${drift}`);
+      this.log.warning(`skipped ${item.action} of ${item.name} in ${this.key}: ${drift}`);
       return false;
     });
   }
@@ -168,12 +177,12 @@ class TargetApply {
       (name, tables, alreadyGone) => {
         this.tables.set(name, tables);
         const on = tables.length > 0 ? `; tables built on it: ${tablesText(tables)}` : '';
-        this.options.log.info(`${alreadyGone ? 'already gone:' : 'deleted'} ${name} in ${this.key} (${formatDuration(this.options.clock.now() - (this.started.get(name) ?? 0))})${on}`);
+        this.log.info(`${alreadyGone ? 'already gone:' : 'deleted'} ${name} in ${this.key} (${formatDuration(this.options.clock.now() - (this.started.get(name) ?? 0))})${on}`);
       },
       (name, message) => {
         const item = byName.get(name);
         if (item) this.finish(item, 'failed', message);
-        this.options.log.warning(`${name} in ${this.key}: ${message}`);
+        this.log.warning(`${name} in ${this.key}: ${message}`);
       },
     );
     for (const item of removals) {
@@ -270,23 +279,23 @@ class TargetApply {
         continue;
       }
       this.finish(item, 'done');
-      this.options.log.info(`${item.action === 'replace' ? 'replaced' : 'registered'} ${item.name} in ${this.key} (${formatDuration(this.outcomes.get(item.name)?.durationMs ?? 0)})`);
+      this.log.info(`${item.action === 'replace' ? 'replaced' : 'registered'} ${item.name} in ${this.key} (${formatDuration(this.outcomes.get(item.name)?.durationMs ?? 0)})`);
     }
     await Promise.all(failing);
     // The platform registers every connector a JAR declares; extra ones are kept (the JAR is
     // registered as a whole) but said out loud, since no definition declares them.
     if (unwanted.length > 0) {
-      this.options.log.warning(`the JAR also declares ${unwanted.join(', ')}, which no definition in ${this.key} declares; registered with it (declare them, or they show as unmanaged)`);
+      this.log.warning(`the JAR also declares ${unwanted.join(', ')}, which no definition in ${this.key} declares; registered with it (declare them, or they show as unmanaged)`);
     }
   }
 
   /** Waits, on the namespace's shared poll, until `names` are listed after an unclear register answer. */
   private registerReconciler(names: readonly string[]): RegisterReconciler {
     return async (error) => {
-      this.options.log.info(`${this.key}: ${error.message}; the service may have acted: waiting up to ${formatDuration(this.options.timeoutMs)} for ${names.join(', ')} to be listed`);
+      this.log.info(`${this.key}: ${error.message}; the service may have acted: waiting up to ${formatDuration(this.options.timeoutMs)} for ${names.join(', ')} to be listed`);
       const waited = await this.watcher.wait('registrations', (live) => missingFrom(live, new Set(names)), this.deadline());
       if (waited.pending.length > 0) return undefined;
-      this.options.log.info(`${this.key}: ${names.join(', ')} listed: the registration took effect`);
+      this.log.info(`${this.key}: ${names.join(', ')} listed: the registration took effect`);
       return waited.live.filter((c) => names.includes(c.name));
     };
   }
@@ -294,7 +303,7 @@ class TargetApply {
   /** Waits, on the namespace's shared poll, until `name` is no longer listed after an unclear delete answer. */
   private deleteReconciler(name: string): DeleteReconciler {
     return async (error) => {
-      this.options.log.info(`${this.key}: ${error.message}; the service may have acted: waiting up to ${formatDuration(this.options.timeoutMs)} for ${name} to be gone`);
+      this.log.info(`${this.key}: ${error.message}; the service may have acted: waiting up to ${formatDuration(this.options.timeoutMs)} for ${name} to be gone`);
       const waited = await this.watcher.wait('deletions', (live) => (live.some((c) => c.name === name) ? [name] : []), this.deadline());
       return waited.pending.length === 0;
     };
@@ -322,9 +331,9 @@ class TargetApply {
    * previous JAR is on record gets that JAR back, so nothing that worked before is left deleted.
    */
   private async fail(item: Change, reason: string, registeredByUs: readonly string[]): Promise<void> {
-    this.options.log.warning(`${item.name} in ${this.key}: ${reason}`);
+    this.log.warning(`${item.name} in ${this.key}: ${reason}`);
     if (registeredByUs.length > 0) {
-      await this.deleteAndWait(registeredByUs, () => undefined, (name, message) => this.options.log.warning(`could not remove ${name} again: ${message}`));
+      await this.deleteAndWait(registeredByUs, () => undefined, (name, message) => this.log.warning(`could not remove ${name} again: ${message}`));
     }
     const previous = item.action === 'replace' ? item.recorded : undefined;
     if (!previous) {
@@ -336,7 +345,7 @@ class TargetApply {
       const restored = live.find((c) => c.name === item.name && c.type === previous.type);
       if (!restored) throw new Error(`the recorded JAR did not give ${item.name} (type ${previous.type}) back`);
       this.finish(item, 'failed', `${reason}; rolled back: registered the recorded JAR ${previous.jarUrl} again`, { rolledBack: true });
-      this.options.log.warning(`rolled back ${item.name} in ${this.key} to ${previous.jarUrl}`);
+      this.log.warning(`rolled back ${item.name} in ${this.key} to ${previous.jarUrl}`);
     } catch (error) {
       this.finish(item, 'failed', `${reason}; rollback to ${previous.jarUrl} failed too: ${errorText(error)}`);
     }

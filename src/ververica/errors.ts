@@ -62,6 +62,9 @@ export interface FailedBody {
   [RAW_BODY]?: string;
 }
 
+/** Longest message: every value in it came from the service, so it is one line, whatever they hold. */
+const MESSAGE_MAX = 2000;
+
 /** Longest excerpt of a body that is not JSON. */
 const EXCERPT_LENGTH = 120;
 
@@ -96,7 +99,7 @@ export function answerError(action: string, status: number, body: FailedBody | u
     status < 300 && !excerpt
       ? `${action} was refused: ${code ?? 'UnknownError'}${httpCode !== undefined && httpCode !== 200 ? ` (httpCode ${httpCode})` : ''}${tail || ': no message'}`
       : `${action} failed: HTTP ${status}${code ? ` ${code}` : ''}${tail}`;
-  return new CloudError(message, kind, code ?? `HTTP${status}`, action, status, requestId, hints.retryAfterMs);
+  return new CloudError(oneLine(message, MESSAGE_MAX), kind, code ?? `HTTP${status}`, action, status, requestId, hints.retryAfterMs);
 }
 
 interface RuntimeErrorShape {
