@@ -16,12 +16,12 @@ import { findStickyComment, upsertStickyComment } from './github/sticky-comment.
 import type { ApplyResult, DefinitionError, DesiredConnector, LiveConnector, Plan, Target } from './model.js';
 import { targetFromKey, targetKey } from './model.js';
 import { observe } from './observe.js';
+import { type RunResult, setPlanOutputs, setResult, writeSummary } from './outputs.js';
 import { buildPlan, hasAnyChange, hasChanges, isChange, isWorkspaceChange, targetsOf } from './plan/plan.js';
 import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, parseRecord, sameConnectors } from './record/record.js';
 import { escapeMarkdown, oneLine } from './report/escape.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { type ReportContext, commentMarker, readFingerprint, renderComment, renderSummary } from './report/markdown.js';
-import { planJsonOutput } from './report/plan-json.js';
 import { renderApplyText, renderPlanText } from './report/text.js';
 import { scrub } from './secrets.js';
 import type { Settings } from './settings.js';
@@ -42,7 +42,7 @@ export interface Dependencies {
 }
 
 export type Mode = 'plan' | 'apply' | 'export';
-export type RunResult = 'planned' | 'applied' | 'failed' | 'no-op';
+export type { RunResult } from './outputs.js';
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 const SCHEMA_REF = 'https://raw.githubusercontent.com/flink-connector-action/flink-connector-action/v1/schema/connector-definitions.schema.json';
@@ -87,16 +87,8 @@ function annotatePlan(plan: Plan): void {
   }
 }
 
-function setPlanOutputs(plan: Plan): void {
-  core.setOutput('has-changes', String(hasChanges(plan)));
-  core.setOutput('to-register', String(plan.counts.register));
-  core.setOutput('to-replace', String(plan.counts.replace));
-  core.setOutput('to-delete', String(plan.counts.delete));
-  core.setOutput('plan-json', planJsonOutput(plan));
-}
-
 function fail(message: string): RunResult {
-  core.setOutput('result', 'failed');
+  setResult('failed');
   core.setFailed(message);
   return 'failed';
 }
@@ -124,7 +116,7 @@ class Run {
     core.endGroup();
     if (errors.length === 0) return loaded.connectors;
     annotateDefinitionErrors(errors);
-    await core.summary.addRaw(definitionErrorsMarkdown(errors)).write();
+    await writeSummary(definitionErrorsMarkdown(errors));
     return undefined;
   }
 
@@ -319,8 +311,8 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     const why = settings.event.fromFork ? 'this pull request comes from a fork, which gets no secrets' : 'no credentials were given';
     const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${why}.`;
     core.warning(text);
-    await core.summary.addRaw(`### Flink connectors: validation only\n\n${text}\n`).write();
-    core.setOutput('result', 'no-op');
+    await writeSummary(`### Flink connectors: validation only\n\n${text}\n`);
+    setResult('no-op');
     return 'no-op';
   }
 
@@ -350,7 +342,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     : undefined;
 
   if (mode === 'plan' || deletesRefusal) {
-    await core.summary.addRaw(renderSummary({ plan, context: r.context })).write();
+    await writeSummary(renderSummary({ plan, context: r.context }));
     // The comment shows the plan even when it is refused, so reviewers see why.
     const pullNumber = settings.event.pullNumber;
     if (mode === 'plan' && settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
@@ -358,7 +350,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     }
     if (deletesRefusal) return fail(deletesRefusal);
     const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';
-    core.setOutput('result', result);
+    setResult(result);
     return result;
   }
 
@@ -375,7 +367,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     const changes = plan.targets.flatMap((t) => t.items.filter(isChange).map((i) => `${i.action} ${i.name} in ${targetKey(t.target)}`));
     const message = `${unreviewed}. Planned now: ${changes.join(', ')}.`;
     if (!settings.allowUnreviewedChanges) {
-      await core.summary.addRaw(`### Flink connectors: apply refused\n\n${escapeMarkdown(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n${renderSummary({ plan, context: r.context })}`).write();
+      await writeSummary(`### Flink connectors: apply refused\n\n${escapeMarkdown(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n${renderSummary({ plan, context: r.context })}`);
       return fail(`${message} Nothing was applied.`);
     }
     core.warning(`${message} Applying anyway (allow-unreviewed-changes: true).`);
@@ -401,7 +393,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   }
 
   const recordProblems = records ? await r.writeRecords(plan, api, records, applied) : [];
-  await core.summary.addRaw(renderSummary({ plan, context: r.context, applied })).write();
+  await writeSummary(renderSummary({ plan, context: r.context, applied }));
 
   const pull = reviewed.pull ?? (settings.event.name !== 'push' && settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
   if (settings.comment && pull !== undefined) {
@@ -413,7 +405,7 @@ export async function run(deps: Dependencies): Promise<RunResult> {
   }
 
   const result: RunResult = !applied.ok || recordProblems.length > 0 ? 'failed' : hasAnyChange(plan) ? 'applied' : 'no-op';
-  core.setOutput('result', result);
+  setResult(result);
   const problems: string[] = [];
   if (!applied.ok) {
     const failed = applied.outcomes.filter((o) => o.status !== 'done');
@@ -444,9 +436,7 @@ async function exportWorkspace(deps: Dependencies, desired: DesiredConnector[], 
   await deps.writeFiles(files);
   for (const f of files) core.info(`exported ${oneLine(f.connector)} from ${oneLine(targetKey(f.target))} to ${oneLine(f.path)}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`);
   const rows = files.map((f) => `| ${escapeMarkdown(targetKey(f.target))} | ${escapeMarkdown(f.connector)} | \`${escapeMarkdown(f.path)}\` | ${f.jarKnown ? 'from the record' : 'placeholder: set it'} |`);
-  await core.summary
-    .addRaw(`### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`)
-    .write();
-  core.setOutput('result', 'no-op');
+  await writeSummary(`### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`);
+  setResult('no-op');
   return 'no-op';
 }

@@ -8,6 +8,7 @@ import { readDefinitionFiles } from './definitions/files.js';
 import { writeFilesUnder } from './export/files.js';
 import { createOctokit } from './github/client.js';
 import { run } from './main.js';
+import { setResult } from './outputs.js';
 import { scrub } from './secrets.js';
 import { InputError, readSettings, type Settings } from './settings.js';
 import { connectorApiFor } from './ververica/factory.js';
@@ -16,7 +17,7 @@ export async function start(): Promise<void> {
   let secrets: readonly string[] = [];
   const fail = (error: unknown): void => {
     const message = error instanceof Error ? error.message : String(error);
-    core.setOutput('result', 'failed');
+    setResult('failed');
     core.setFailed(scrub(message, secrets));
   };
   process.on('unhandledRejection', fail);
@@ -27,7 +28,7 @@ export async function start(): Promise<void> {
     } catch (error) {
       if (error instanceof InputError) {
         for (const problem of error.problems) core.error(problem, { title: 'Invalid input' });
-        core.setOutput('result', 'failed');
+        setResult('failed');
         core.setFailed(`${error.problems.length} invalid input${error.problems.length === 1 ? '' : 's'}; nothing was sent to the API.`);
         return;
       }
