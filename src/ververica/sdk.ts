@@ -36,7 +36,11 @@ function resolveUtil(): typeof OpenApiModule.$OpenApiUtil {
  * usual error with the status, and the text is there for the message (see errors.ts).
  */
 function keepBodiesThatAreNotJson(): void {
-  const stream = $dara.Stream as unknown as { readAsString(s: unknown): Promise<string>; readAsJSON(s: unknown): Promise<unknown> };
+  type StreamStatics = { readAsString(s: unknown): Promise<string>; readAsJSON(s: unknown): Promise<unknown> };
+  // As with the client class: a loader gives either the named export or the whole `module.exports`.
+  const namespace = $dara as unknown as { Stream?: StreamStatics; default?: { Stream?: StreamStatics } };
+  const stream = namespace.Stream ?? namespace.default?.Stream;
+  if (!stream) throw new Error('Cannot load the Alibaba Cloud runtime streams (@darabonba/typescript).');
   stream.readAsJSON = async (readable) => {
     const body = await stream.readAsString(readable);
     try {
