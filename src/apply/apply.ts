@@ -313,12 +313,12 @@ class TargetApply {
    * Puts a recorded JAR back, looking first at what is live: another connector of the same JAR may
    * have brought it back already. Each JAR is registered at most once per run.
    */
-  private restore(jarUrl: string, wanted: { name: string; type: string }): Promise<readonly LiveConnector[]> {
+  private restore(jarUrl: string, wanted: { name: string; type: string }, isBack: (c: LiveConnector) => boolean): Promise<readonly LiveConnector[]> {
     let pending = this.rollbacks.get(jarUrl);
     if (!pending) {
       pending = (async () => {
         const live = await this.limitedApi.list(this.target);
-        if (live.some((c) => c.name === wanted.name && c.type === wanted.type)) return live;
+        if (live.some(isBack)) return live;
         return (await this.registerJar(jarUrl, [wanted])).live;
       })();
       this.rollbacks.set(jarUrl, pending);
@@ -341,8 +341,11 @@ class TargetApply {
       return;
     }
     try {
-      const live = await this.restore(previous.jarUrl, { name: item.name, type: previous.type });
-      const restored = live.find((c) => c.name === item.name && c.type === previous.type);
+      // Back means as it was at plan time: the same name and type alone could be the new JAR's
+      // connector, registered after all.
+      const isBack = (c: LiveConnector): boolean => c.name === item.name && c.type === previous.type && (!item.live || sameConnector(item.live, c));
+      const live = await this.restore(previous.jarUrl, { name: item.name, type: previous.type }, isBack);
+      const restored = live.find(isBack);
       if (!restored) throw new Error(`the recorded JAR did not give ${item.name} (type ${previous.type}) back`);
       this.finish(item, 'failed', `${reason}; rolled back: registered the recorded JAR ${previous.jarUrl} again`, { rolledBack: true });
       this.log.warning(`rolled back ${item.name} in ${this.key} to ${previous.jarUrl}`);
