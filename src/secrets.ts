@@ -11,6 +11,9 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(Credential=)[^,\s]+/gi, '$1[redacted]'],
   [/(SecurityToken["']?\s*[:=]\s*["']?)[^"'\s,}]+/gi, '$1[redacted]'],
   [/(AccessKeySecret["']?\s*[:=]\s*["']?)[^"'\s,}]+/gi, '$1[redacted]'],
+  // A request URL echoed by the runtime carries the JAR URL, which may be a pre-signed one.
+  [/([?&]jarUrl=)[^&\s"']*/gi, '$1[redacted]'],
+  [/([?&](?:Signature|OSSAccessKeyId|x-oss-[\w-]+|security-token|X-Amz-[\w-]+|sig|sv|se|AWSAccessKeyId)=)[^&\s"']*/gi, '$1[redacted]'],
 ];
 
 /** Removes authorization material and every known secret value from `text`. */

@@ -115,6 +115,11 @@ export class InputError extends Error {
 
 type InputReader = (name: string) => string;
 
+/** `request-timeout`: one answer may take from 1 s to 10 min. */
+export const REQUEST_TIMEOUT_BOUNDS = { min: '1s', max: '10m' } as const;
+/** `timeout`: how long a change may take to show, at most 6 h (a job's own limit). */
+export const TIMEOUT_BOUNDS = { min: '1ms', max: '6h' } as const;
+
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
 
@@ -152,11 +157,17 @@ export function readSettings(
     }
     return value;
   };
-  const duration = (name: string, fallback: string): number => {
+  // Bounded so that no timer overflows (Node fires a delay above 2^31 ms after 1 ms) and a run's
+  // worst case stays within a job's own limit (see docs/reliability.md).
+  const duration = (name: string, fallback: string, bounds: { min: string; max: string }): number => {
     const raw = input(name).trim() || fallback;
     const ms = parseDuration(raw);
     if (ms === undefined || ms <= 0) {
       problems.push(`Input \`${name}\` must be a duration such as 90s, 10m or 1h, got "${raw}".`);
+      return parseDuration(fallback) ?? 0;
+    }
+    if (ms < (parseDuration(bounds.min) ?? 0) || ms > (parseDuration(bounds.max) ?? 0)) {
+      problems.push(`Input \`${name}\` must be from ${bounds.min} to ${bounds.max}, got "${raw}".`);
       return parseDuration(fallback) ?? 0;
     }
     return ms;
@@ -226,10 +237,10 @@ export function readSettings(
     driftIssue: bool('drift-issue', true),
     failOnDrift: bool('fail-on-drift', false),
     exportPath,
-    timeoutMs: duration('timeout', '10m'),
+    timeoutMs: duration('timeout', '10m', TIMEOUT_BOUNDS),
     parallelism: integer('parallelism', 4, 1, 64),
     maxRetries: integer('max-retries', 4, 0, 10),
-    requestTimeoutMs: duration('request-timeout', '30s'),
+    requestTimeoutMs: duration('request-timeout', '30s', REQUEST_TIMEOUT_BOUNDS),
     tempDir: env.RUNNER_TEMP || undefined,
     actionRelease: env.GITHUB_ACTION_REPOSITORY && env.GITHUB_ACTION_REF ? { repository: env.GITHUB_ACTION_REPOSITORY, ref: env.GITHUB_ACTION_REF } : undefined,
     secrets: [accessKeySecret, securityToken, githubToken].filter((s) => s !== ''),

@@ -8,6 +8,7 @@ import { readDefinitionFiles } from './definitions/files.js';
 import { writeFilesUnder } from './export/files.js';
 import { createOctokit } from './github/client.js';
 import { run } from './main.js';
+import { setNoPlanOutputs } from './pipeline/plan.js';
 import { actionsReporter } from './pipeline/reporter.js';
 import { scrub } from './secrets.js';
 import { InputError, readSettings, type Settings } from './settings.js';
@@ -23,6 +24,7 @@ export async function start(): Promise<void> {
     core.setFailed(scrub(message, secrets));
   };
   process.on('unhandledRejection', fail);
+  setNoPlanOutputs(actionsReporter);
   try {
     let settings: Settings;
     try {

@@ -110,6 +110,59 @@ describe('applyPlan against the emulator', () => {
     expect(result.outcomes[0]?.message).toContain('registered by someone else since the plan');
   });
 
+  it('rolls failed replaces back in parallel', async () => {
+    const t = freshTarget();
+    const redis = (extra: Partial<DesiredConnector> = {}): DesiredConnector => ({ ...kafka(t), name: 'redis-cache', type: 'redis-cache', jarUrl: REDIS, location: { file: 'connectors/redis.yaml', line: 1 }, ...extra });
+    await planAndApply([kafka(t), redis()]);
+    const recorded = { 'kafka-orders': { jarUrl: KAFKA_V1, type: 'kafka-orders', commit: 'c1' }, 'redis-cache': { jarUrl: REDIS, type: 'redis-cache', commit: 'c1' } };
+    const records = new Map([[targetKey(t), { version: 1 as const, scope: 'test', targets: [], workspaceId: t.workspaceId, namespace: t.namespace, connectors: recorded }]]);
+    // Neither new JAR exists: both replaces fail after their deletes and are rolled back.
+    const missing = (name: string): string => `oss://flink-artifacts/connectors/${name}-9.9.9.jar`;
+    let inFlight = 0;
+    let most = 0;
+    const watched: ConnectorApi = {
+      ...api,
+      register: async (target, jarUrl, names, options) => {
+        // Only the rollbacks count: they register the recorded JARs.
+        const rollback = jarUrl === KAFKA_V1 || jarUrl === REDIS;
+        if (rollback) most = Math.max(most, ++inFlight);
+        try {
+          return await api.register(target, jarUrl, names, options);
+        } finally {
+          if (rollback) inFlight--;
+        }
+      },
+    };
+    const desired = [kafka(t, { jarUrl: missing('kafka') }), redis({ jarUrl: missing('redis') })];
+    const plan = buildPlan(desired, await observe([t], api, 1), { prune: false, records });
+    emulator.setLatency(200);
+    try {
+      const result = await applyPlan(plan, watched, { parallelism: 2, timeoutMs: 5_000, clock: systemClock, log: recordingLog(), initialPollMs: 20 });
+      expect(result.outcomes.map((o) => [o.name, o.status, o.rolledBack])).toEqual([
+        ['kafka-orders', 'failed', true],
+        ['redis-cache', 'failed', true],
+      ]);
+    } finally {
+      emulator.setLatency(0);
+    }
+    // The two rollbacks at once.
+    expect(most).toBe(2);
+    expect(emulator.connectors(t.workspaceId, t.namespace).map((c) => c.name).sort()).toEqual(['kafka-orders', 'redis-cache']);
+  });
+
+  it('a register whose answer is lost on its only attempt is reconciled, even with parallelism 1', async () => {
+    const t = freshTarget();
+    emulator.setVisibilityDelay(300);
+    emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'lost-response', namespace: t.namespace });
+    const targets = [t];
+    const plan = buildPlan([kafka(t)], await observe(targets, api, 1), { prune: false });
+    const once = clientFor(emulator, { maxRetries: 0 });
+    emulator.resetStats();
+    const result = await applyPlan(plan, once, { parallelism: 1, timeoutMs: 5_000, clock: systemClock, log: recordingLog(), initialPollMs: 20 });
+    expect(result.outcomes[0]).toMatchObject({ action: 'register', status: 'done' });
+    expect(emulator.stats().calls.RegisterCustomConnector).toBe(1);
+  });
+
   it('deletes and reports the tables built on the connector', async () => {
     const t = freshTarget();
     await planAndApply([kafka(t)]);

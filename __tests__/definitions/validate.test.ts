@@ -247,3 +247,27 @@ describe('loadDefinitions: one message per problem', () => {
     ]);
   });
 });
+
+describe('loadDefinitions: pre-signed URLs', () => {
+  it.each([
+    ['OSS v1', 'https://b.oss-cn-hangzhou.aliyuncs.com/k.jar?OSSAccessKeyId=LTAIx&Expires=1&Signature=c2lnbmVk'],
+    ['OSS v4', 'https://b.oss-cn-hangzhou.aliyuncs.com/k.jar?x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-credential=LTAIx&x-oss-signature=c2lnbmVk'],
+    ['STS token', 'https://b.oss-cn-hangzhou.aliyuncs.com/k.jar?security-token=c2lnbmVk'],
+    ['S3', 'https://b.s3.amazonaws.com/k.jar?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=c2lnbmVk'],
+  ])('refuses a %s jar_url and a dependency, saying why, without showing it', (_kind, url) => {
+    const content = `connector_name: a\nconnector_type: a\njar_url: "${url}"\ndependencies:\n  - "${url}"\n`;
+    const { errors, connectors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(connectors).toEqual([]);
+    expect(errors.map((e) => [e.location.line, e.message.slice(0, 60)])).toEqual([
+      [3, '`jar_url` is a pre-signed URL (its query carries a signature'],
+      [5, 'item 1 of `dependencies` is a pre-signed URL (its query carr'],
+    ]);
+    expect(errors[0]?.message).toContain('with its own role');
+    for (const e of errors) expect(e.message).not.toContain('c2lnbmVk');
+  });
+
+  it('accepts a query without a signature', () => {
+    const content = 'connector_name: a\nconnector_type: a\njar_url: "https://repo.example.com/k.jar?version=1"\n';
+    expect(loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS).errors).toEqual([]);
+  });
+});

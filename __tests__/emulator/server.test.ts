@@ -7,6 +7,9 @@ import type { LiveConnector, TableMeta } from '../../src/model.js';
 import { loadCatalogFile } from '../../src/emulator/catalog.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
 import { RuntimeClient, pathFor, type Envelope } from './runtime-client.js';
+// Loading the client keeps bodies that are not JSON as text (see sdk.ts), so the page can be read.
+import { RAW_BODY } from '../../src/ververica/errors.js';
+import '../../src/ververica/sdk.js';
 
 const CATALOG_PATH = fileURLToPath(new URL('../../__fixtures__/catalog/catalog.yaml', import.meta.url));
 const KEY = { accessKeyId: 'LTAI5tTestKeyId000001', accessKeySecret: 'test-secret-7f3a9c' };
@@ -401,6 +404,37 @@ describe('faults', () => {
     expect(emulator.connectors(workspace, NS).map((connector) => connector.name)).toEqual(['kafka-orders']);
   });
 
+  it('answers with the body shape asked for: an HTML page, nothing, or the envelope on an error status', async () => {
+    emulator.injectFault({ kind: 'http', status: 502, code: 'BadGateway', body: 'html', action: 'ListCustomConnectors' });
+    const page = await client.callExpectingError('ListCustomConnectors', { namespace: NS, workspace });
+    expect(page.statusCode).toBe(502);
+    expect(String(page.data?.[RAW_BODY])).toMatch(/^<html>\r\n<head><title>502 Bad Gateway<\/title>/);
+
+    emulator.injectFault({ kind: 'http', status: 503, code: 'ServiceUnavailable', body: 'empty', action: 'ListCustomConnectors' });
+    const empty = await client.callExpectingError('ListCustomConnectors', { namespace: NS, workspace });
+    expect([empty.statusCode, empty.data?.[RAW_BODY]]).toEqual([503, '']);
+
+    emulator.injectFault({ kind: 'http', status: 400, code: 'ConnectorJarInvalid', message: 'bad jar', body: 'envelope', action: 'RegisterCustomConnector' });
+    const envelope = await client.callExpectingError('RegisterCustomConnector', { namespace: NS, workspace, jarUrl: KAFKA_V1 });
+    expect(envelope.statusCode).toBe(400);
+    expect(envelope.data).toMatchObject({ success: false, httpCode: 400, errorCode: 'ConnectorJarInvalid', errorMessage: 'bad jar' });
+    expect(emulator.connectors(workspace, NS)).toEqual([]);
+  });
+
+  it('carries the call out before answering with an error, when asked', async () => {
+    emulator.injectFault({ kind: 'http', status: 500, code: 'InternalError', afterServing: true, action: 'RegisterCustomConnector' });
+    const error = await client.callExpectingError('RegisterCustomConnector', { namespace: NS, workspace, jarUrl: KAFKA_V1 });
+    expect(error.statusCode).toBe(500);
+    expect(emulator.connectors(workspace, NS).map((connector) => connector.name)).toEqual(['kafka-orders']);
+  });
+
+  it('answers late without acting, with a gateway page, when asked', async () => {
+    emulator.injectFault({ kind: 'slow', delayMs: 50, acts: false, action: 'RegisterCustomConnector' });
+    const error = await client.callExpectingError('RegisterCustomConnector', { namespace: NS, workspace, jarUrl: KAFKA_V1 });
+    expect(error.statusCode).toBe(504);
+    expect(emulator.connectors(workspace, NS)).toEqual([]);
+  });
+
   it('matches rules by action and namespace, in order, for the given number of times', async () => {
     emulator.injectFault({ kind: 'http', status: 500, code: 'InternalError', action: 'ListCustomConnectors', namespace: 'prod', times: 2 });
     emulator.injectFault({ kind: 'http', status: 503, code: 'ServiceUnavailable', action: 'ListCustomConnectors' });
@@ -429,6 +463,7 @@ describe('faults', () => {
   it('refuses a malformed rule', () => {
     expect(() => emulator.injectFault({ kind: 'http', status: 200, code: 'Nope' })).toThrow(/status/);
     expect(() => emulator.injectFault({ kind: 'slow', delayMs: -1 })).toThrow(/delayMs/);
+    expect(() => emulator.injectFault({ kind: 'http', status: 502, code: 'X', body: 'xml' as 'html' })).toThrow(/body/);
   });
 });
 

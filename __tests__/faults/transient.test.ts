@@ -141,7 +141,7 @@ describe('slow responses past request-timeout', () => {
     expect(run.exitCode).toBe(1);
     expect(calls(world.emulator).list).toBe(2);
     expect(run.outputs.result).toBe('failed');
-    expect(run.stdout).toMatch(/::error::ListCustomConnectors timed out/);
+    expect(run.stdout).toMatch(/::error::ListCustomConnectors in ws-e2e\/default timed out after 2\.0 s \(request-timeout\)/);
     expect(liveState(world.emulator)).toEqual([]);
   });
 });

@@ -68,6 +68,8 @@ interface RecordingOptions {
 }
 
 /** Wraps a ConnectorApi to record every call in order and the most calls ever in flight at once. */
+const direct = <T>(call: () => Promise<T>): Promise<T> => call();
+
 function recording(api: ConnectorApi, options: RecordingOptions = {}) {
   const calls: CallRecord[] = [];
   let sequence = 0;
@@ -110,8 +112,10 @@ function recording(api: ConnectorApi, options: RecordingOptions = {}) {
   };
   const wrapped: ConnectorApi = {
     list: (target) => track('list', target, () => api.list(target)),
-    register: (target, jarUrl, type) => track('register', target, () => api.register(target, jarUrl, type)),
-    delete: (target, name) => track('delete', target, () => api.delete(target, name)),
+    // A mutation runs each of its requests through the caller's limit: that is where one is in flight.
+    register: (target, jarUrl, names, options) =>
+      api.register(target, jarUrl, names, { ...options, limit: (call) => (options?.limit ?? direct)(() => track('register', target, call)) }),
+    delete: (target, name, options) => api.delete(target, name, { ...options, limit: (call) => (options?.limit ?? direct)(() => track('delete', target, call)) }),
   };
   return { api: wrapped, calls, peak };
 }

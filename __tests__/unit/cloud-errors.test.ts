@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloudError, businessError, toCloudError } from '../../src/ververica/errors.js';
+import { CloudError, RAW_BODY, answerError, toCloudError } from '../../src/ververica/errors.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, withRetry } from '../../src/ververica/retry.js';
 import { scrub } from '../../src/secrets.js';
 
@@ -27,10 +27,49 @@ describe('toCloudError', () => {
   });
 
   it('shows business errors verbatim, code and message', () => {
-    const error = businessError('RegisterCustomConnector', { errorCode: 'JarNotFound', errorMessage: 'no JAR at oss://b/x.jar', requestId: 'R1' }, []);
+    const error = answerError('RegisterCustomConnector', 200, { success: false, httpCode: 200, errorCode: 'JarNotFound', errorMessage: 'no JAR at oss://b/x.jar', requestId: 'R1' }, []);
     expect(error.kind).toBe('business');
     expect(error.transient).toBe(false);
     expect(error.message).toBe('RegisterCustomConnector was refused: JarNotFound: no JAR at oss://b/x.jar (request R1)');
+  });
+});
+
+describe('one classification, whatever the body', () => {
+  const html = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n::error::x\r\n</body>\r\n</html>\r\n';
+
+  it.each([
+    ['a gateway HTML page', 502, { [RAW_BODY]: html }, 'unavailable', 'List failed: HTTP 502 body: <html> <head><title>502 Bad Gateway</title></head> <body> ::error::x </body> </html>'],
+    ['an empty body', 503, { [RAW_BODY]: '' }, 'unavailable', 'List failed: HTTP 503 (empty body)'],
+    ['the envelope on a 400', 400, { requestId: 'R2', success: false, httpCode: 400, errorCode: 'ConnectorJarInvalid', errorMessage: 'bad jar' }, 'client', 'List failed: HTTP 400 ConnectorJarInvalid: bad jar (request R2)'],
+    ['the gateway JSON on a 503', 503, { RequestId: 'R3', Code: 'ServiceUnavailable', Message: 'busy' }, 'unavailable', 'List failed: HTTP 503 ServiceUnavailable: busy (request R3)'],
+    ['success: false with a 5xx httpCode on a 200', 200, { requestId: 'R4', success: false, httpCode: 503, errorCode: 'InternalError', errorMessage: 'try later' }, 'unavailable', 'List was refused: InternalError (httpCode 503): try later (request R4)'],
+    ['a throttling code on a 200', 200, { success: false, httpCode: 200, errorCode: 'Throttling.User', errorMessage: 'slow down' }, 'throttled', 'List was refused: Throttling.User: slow down'],
+    ['an HTML page on a 200', 200, { [RAW_BODY]: '<html>hi</html>' }, 'business', 'List failed: HTTP 200 body: <html>hi</html>'],
+  ] as const)('%s', (_what, status, body, kind, message) => {
+    const error = answerError('List', status, body, []);
+    expect(error.kind).toBe(kind);
+    expect(error.message).toBe(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('says which failures may hide a done mutation', () => {
+    expect(answerError('Register', 500, { Code: 'InternalError' }, []).ambiguous).toBe(true);
+    expect(answerError('Register', 429, { Code: 'Throttling' }, []).ambiguous).toBe(false);
+    expect(answerError('Register', 400, { Code: 'Bad' }, []).ambiguous).toBe(false);
+    expect(toCloudError({ code: 'ECONNRESET', message: 'socket hang up' }, 'Register', []).ambiguous).toBe(true);
+    expect(toCloudError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, 'Register', []).ambiguous).toBe(false);
+    expect(toCloudError({ code: 'ConnectTimeout', message: 'ConnectTimeout: no connection within 10000 ms' }, 'Register', []).ambiguous).toBe(false);
+    expect(toCloudError({ name: 'RequestTimeoutError', message: 'ReadTimeout' }, 'Register', []).ambiguous).toBe(true);
+    expect(answerError('Register', 200, { success: false, errorCode: 'ConnectorTypeAlreadyExists', errorMessage: 'x' }, []).alreadyExists).toBe(true);
+  });
+
+  it('redacts the query of a URL the runtime echoes', () => {
+    const error = toCloudError({ code: 'ECONNRESET', message: 'socket hang up POST http://h/api/v2/namespaces/n/connectors%3Aregister?jarUrl=https%3A%2F%2Fb%2Fk.jar%3FSignature%3Dabc failed.' }, 'Register', []);
+    expect(error.message).not.toContain('Signature');
+    expect(error.message).toContain('jarUrl=[redacted]');
+    expect(scrub('https://b.oss.aliyuncs.com/k.jar?OSSAccessKeyId=LTAI1&Expires=1&Signature=c2ln%3D&security-token=tok')).toBe(
+      'https://b.oss.aliyuncs.com/k.jar?OSSAccessKeyId=[redacted]&Expires=1&Signature=[redacted]&security-token=[redacted]',
+    );
   });
 });
 

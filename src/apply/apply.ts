@@ -3,8 +3,9 @@ import type { ApplyOutcome, ApplyResult, ChangeAction, LiveConnector, Plan, Plan
 import { targetKey } from '../model.js';
 import { contradictions, sameConnector } from '../plan/compare.js';
 import { isChange } from '../plan/plan.js';
-import type { ConnectorApi } from '../ververica/connectors.js';
+import type { ConnectorApi, DeleteReconciler, RegisterReconciler } from '../ververica/connectors.js';
 import { formatDuration } from '../duration.js';
+import { oneLine } from '../report/escape.js';
 import type { Clock, Logger } from './ports.js';
 import { NamespaceWatcher, type WaitOutcome } from './wait.js';
 
@@ -23,6 +24,9 @@ export interface ApplyOptions {
   readonly initialPollMs?: number;
   readonly maxPollMs?: number;
 }
+
+/** Longest log message. */
+const LOG_MAX = 4000;
 
 type Change = PlanItem & { readonly action: ChangeAction };
 
@@ -68,6 +72,9 @@ class TargetApply {
   private readonly tables = new Map<string, readonly TableMeta[]>();
   private readonly watcher: NamespaceWatcher;
   private readonly limitedApi: ConnectorApi;
+  private readonly log: Logger;
+  /** Rollbacks in flight or done, by JAR: a JAR that declares several connectors is registered once. */
+  private readonly rollbacks = new Map<string, Promise<readonly LiveConnector[]>>();
 
   constructor(
     private readonly targetPlan: TargetPlan,
@@ -77,7 +84,11 @@ class TargetApply {
   ) {
     this.target = targetPlan.target;
     this.key = targetKey(targetPlan.target);
-    const { clock, log, initialPollMs, maxPollMs } = options;
+    const { clock, initialPollMs, maxPollMs } = options;
+    // Names and messages here come from definitions, records and the service: each log message is
+    // one line, so none of them can start a workflow command.
+    const log = { info: (m: string) => options.log.info(oneLine(m, LOG_MAX)), warning: (m: string) => options.log.warning(oneLine(m, LOG_MAX)) };
+    this.log = log;
     // Polls and re-checks count against the same limit as the changes themselves.
     const limitedList: ConnectorApi = { ...api, list: (t) => limit(() => api.list(t)) };
     this.limitedApi = limitedList;
@@ -125,7 +136,7 @@ class TargetApply {
       const drift = driftSincePlan(item, byName.get(item.name));
       if (!drift) return true;
       this.finish(item, 'skipped', `${drift}; left alone (plan again to see the current state)`);
-      this.options.log.warning(`skipped ${item.action} of ${item.name} in ${this.key}: ${drift}`);
+      this.log.warning(`skipped ${item.action} of ${item.name} in ${this.key}: ${drift}`);
       return false;
     });
   }
@@ -134,17 +145,15 @@ class TargetApply {
   private async deleteAndWait(names: readonly string[], onDeleted: (name: string, tables: readonly TableMeta[], alreadyGone: boolean) => void, onFailed: (name: string, message: string) => void): Promise<Set<string>> {
     const requested: string[] = [];
     await Promise.all(
-      names.map((name) =>
-        this.limit(async () => {
-          try {
-            const result = await this.api.delete(this.target, name);
-            requested.push(name);
-            onDeleted(name, result.tables, result.alreadyGone);
-          } catch (error) {
-            onFailed(name, `delete failed: ${errorText(error)}`);
-          }
-        }),
-      ),
+      names.map(async (name) => {
+        try {
+          const result = await this.api.delete(this.target, name, { reconcile: this.deleteReconciler(name), limit: this.limit });
+          requested.push(name);
+          onDeleted(name, result.tables, result.alreadyGone);
+        } catch (error) {
+          onFailed(name, `delete failed: ${errorText(error)}`);
+        }
+      }),
     );
     if (requested.length === 0) return new Set();
     const wanted = new Set(requested);
@@ -168,12 +177,12 @@ class TargetApply {
       (name, tables, alreadyGone) => {
         this.tables.set(name, tables);
         const on = tables.length > 0 ? `; tables built on it: ${tablesText(tables)}` : '';
-        this.options.log.info(`${alreadyGone ? 'already gone:' : 'deleted'} ${name} in ${this.key} (${formatDuration(this.options.clock.now() - (this.started.get(name) ?? 0))})${on}`);
+        this.log.info(`${alreadyGone ? 'already gone:' : 'deleted'} ${name} in ${this.key} (${formatDuration(this.options.clock.now() - (this.started.get(name) ?? 0))})${on}`);
       },
       (name, message) => {
         const item = byName.get(name);
         if (item) this.finish(item, 'failed', message);
-        this.options.log.warning(`${name} in ${this.key}: ${message}`);
+        this.log.warning(`${name} in ${this.key}: ${message}`);
       },
     );
     for (const item of removals) {
@@ -185,11 +194,12 @@ class TargetApply {
   }
 
   /** Registers one JAR and waits until the connectors it should give are listed. */
-  private async registerJar(jarUrl: string, expected: readonly { name: string; type: string }[]): Promise<{ parsed: LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }> {
-    const parsed = await this.limit(() => this.api.register(this.target, jarUrl, expected.map((e) => e.name)));
-    const names = new Set(parsed.map((c) => c.name));
-    if (names.size === 0) return { parsed, live: [], missing: expected.map((e) => e.name) };
-    const waited = await this.watcher.wait('registrations', (live) => missingFrom(live, names), this.deadline());
+  private async registerJar(jarUrl: string, expected: readonly { name: string; type: string }[]): Promise<{ parsed: readonly LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }> {
+    const names = expected.map((e) => e.name);
+    const parsed = await this.api.register(this.target, jarUrl, names, { reconcile: this.registerReconciler(names), limit: this.limit });
+    const given = new Set(parsed.map((c) => c.name));
+    if (given.size === 0) return { parsed, live: [], missing: names };
+    const waited = await this.watcher.wait('registrations', (live) => missingFrom(live, given), this.deadline());
     return { parsed, live: waited.live, missing: waited.pending };
   }
 
@@ -209,7 +219,8 @@ class TargetApply {
     const requested = await Promise.all(
       [...byJar.entries()].map(async ([jarUrl, items]) => {
         try {
-          return { items, parsed: await this.limit(() => this.api.register(this.target, jarUrl, items.map((i) => i.name))) };
+          const names = items.map((i) => i.name);
+          return { items, parsed: await this.api.register(this.target, jarUrl, names, { reconcile: this.registerReconciler(names), limit: this.limit }) };
         } catch (error) {
           return { items, error };
         }
@@ -225,23 +236,27 @@ class TargetApply {
         waitError = error;
       }
     }
-    for (const group of requested) {
-      if (group.parsed === undefined) {
-        for (const item of group.items) await this.fail(item, `register failed: ${errorText(group.error)}`, []);
-        continue;
-      }
-      // The service accepted these registrations, so nothing is rolled back: they exist, the list
-      // just could not confirm them in time.
-      if (waitError !== undefined) {
-        for (const item of group.items) this.finish(item, 'failed', `registration requested; could not confirm it: ${errorText(waitError)}`);
-        continue;
-      }
-      await this.settleGroup(group.items, { parsed: group.parsed, live: waited.live, missing: waited.pending });
-    }
+    // Failures are rolled back in parallel (within the parallelism limit), not one after another.
+    await Promise.all(
+      requested.map(async (group) => {
+        if (group.parsed === undefined) {
+          await Promise.all(group.items.map((item) => this.fail(item, `register failed: ${errorText(group.error)}`, [])));
+          return;
+        }
+        // The service accepted these registrations, so nothing is rolled back: they exist, the list
+        // just could not confirm them in time.
+        if (waitError !== undefined) {
+          for (const item of group.items) this.finish(item, 'failed', `registration requested; could not confirm it: ${errorText(waitError)}`);
+          return;
+        }
+        await this.settleGroup(group.items, { parsed: group.parsed, live: waited.live, missing: waited.pending });
+      }),
+    );
   }
 
   /** Checks what one JAR's registration gave against each definition that asked for it. */
-  private async settleGroup(items: Change[], result: { parsed: LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }): Promise<void> {
+  private async settleGroup(items: Change[], result: { parsed: readonly LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }): Promise<void> {
+    const failing: Promise<void>[] = [];
     const liveByName = new Map(result.live.map((c) => [c.name, c]));
     const missing = new Set(result.missing);
     // Connectors the JAR brought in that no item of this group asked for: not ours to keep.
@@ -250,7 +265,7 @@ class TargetApply {
       const declared = result.parsed.find((c) => c.name === item.name && c.type === item.type);
       if (!declared) {
         const declares = result.parsed.map((c) => `${c.name} (type ${c.type})`).join(', ') || 'no connector';
-        await this.fail(item, `the JAR declares ${declares}, not ${item.name} (type ${item.type ?? '?'})`, unwanted.splice(0));
+        failing.push(this.fail(item, `the JAR declares ${declares}, not ${item.name} (type ${item.type ?? '?'})`, unwanted.splice(0)));
         continue;
       }
       if (missing.has(item.name)) {
@@ -260,17 +275,55 @@ class TargetApply {
       const live = liveByName.get(item.name) ?? declared;
       const problems = item.desired ? contradictions(item.desired, live) : [];
       if (problems.length > 0) {
-        await this.fail(item, `registered, but it contradicts the definition: ${problems.join('; ')}`, [item.name]);
+        failing.push(this.fail(item, `registered, but it contradicts the definition: ${problems.join('; ')}`, [item.name]));
         continue;
       }
       this.finish(item, 'done');
-      this.options.log.info(`${item.action === 'replace' ? 'replaced' : 'registered'} ${item.name} in ${this.key} (${formatDuration(this.outcomes.get(item.name)?.durationMs ?? 0)})`);
+      this.log.info(`${item.action === 'replace' ? 'replaced' : 'registered'} ${item.name} in ${this.key} (${formatDuration(this.outcomes.get(item.name)?.durationMs ?? 0)})`);
     }
+    await Promise.all(failing);
     // The platform registers every connector a JAR declares; extra ones are kept (the JAR is
     // registered as a whole) but said out loud, since no definition declares them.
     if (unwanted.length > 0) {
-      this.options.log.warning(`the JAR also declares ${unwanted.join(', ')}, which no definition in ${this.key} declares; registered with it (declare them, or they show as unmanaged)`);
+      this.log.warning(`the JAR also declares ${unwanted.join(', ')}, which no definition in ${this.key} declares; registered with it (declare them, or they show as unmanaged)`);
     }
+  }
+
+  /** Waits, on the namespace's shared poll, until `names` are listed after an unclear register answer. */
+  private registerReconciler(names: readonly string[]): RegisterReconciler {
+    return async (error) => {
+      this.log.info(`${this.key}: ${error.message}; the service may have acted: waiting up to ${formatDuration(this.options.timeoutMs)} for ${names.join(', ')} to be listed`);
+      const waited = await this.watcher.wait('registrations', (live) => missingFrom(live, new Set(names)), this.deadline());
+      if (waited.pending.length > 0) return undefined;
+      this.log.info(`${this.key}: ${names.join(', ')} listed: the registration took effect`);
+      return waited.live.filter((c) => names.includes(c.name));
+    };
+  }
+
+  /** Waits, on the namespace's shared poll, until `name` is no longer listed after an unclear delete answer. */
+  private deleteReconciler(name: string): DeleteReconciler {
+    return async (error) => {
+      this.log.info(`${this.key}: ${error.message}; the service may have acted: waiting up to ${formatDuration(this.options.timeoutMs)} for ${name} to be gone`);
+      const waited = await this.watcher.wait('deletions', (live) => (live.some((c) => c.name === name) ? [name] : []), this.deadline());
+      return waited.pending.length === 0;
+    };
+  }
+
+  /**
+   * Puts a recorded JAR back, looking first at what is live: another connector of the same JAR may
+   * have brought it back already. Each JAR is registered at most once per run.
+   */
+  private restore(jarUrl: string, wanted: { name: string; type: string }, isBack: (c: LiveConnector) => boolean): Promise<readonly LiveConnector[]> {
+    let pending = this.rollbacks.get(jarUrl);
+    if (!pending) {
+      pending = (async () => {
+        const live = await this.limitedApi.list(this.target);
+        if (live.some(isBack)) return live;
+        return (await this.registerJar(jarUrl, [wanted])).live;
+      })();
+      this.rollbacks.set(jarUrl, pending);
+    }
+    return pending;
   }
 
   /**
@@ -278,9 +331,9 @@ class TargetApply {
    * previous JAR is on record gets that JAR back, so nothing that worked before is left deleted.
    */
   private async fail(item: Change, reason: string, registeredByUs: readonly string[]): Promise<void> {
-    this.options.log.warning(`${item.name} in ${this.key}: ${reason}`);
+    this.log.warning(`${item.name} in ${this.key}: ${reason}`);
     if (registeredByUs.length > 0) {
-      await this.deleteAndWait(registeredByUs, () => undefined, (name, message) => this.options.log.warning(`could not remove ${name} again: ${message}`));
+      await this.deleteAndWait(registeredByUs, () => undefined, (name, message) => this.log.warning(`could not remove ${name} again: ${message}`));
     }
     const previous = item.action === 'replace' ? item.recorded : undefined;
     if (!previous) {
@@ -288,11 +341,14 @@ class TargetApply {
       return;
     }
     try {
-      const back = await this.registerJar(previous.jarUrl, [{ name: item.name, type: previous.type }]);
-      const restored = back.live.find((c) => c.name === item.name && c.type === previous.type);
+      // Back means as it was at plan time: the same name and type alone could be the new JAR's
+      // connector, registered after all.
+      const isBack = (c: LiveConnector): boolean => c.name === item.name && c.type === previous.type && (!item.live || sameConnector(item.live, c));
+      const live = await this.restore(previous.jarUrl, { name: item.name, type: previous.type }, isBack);
+      const restored = live.find(isBack);
       if (!restored) throw new Error(`the recorded JAR did not give ${item.name} (type ${previous.type}) back`);
       this.finish(item, 'failed', `${reason}; rolled back: registered the recorded JAR ${previous.jarUrl} again`, { rolledBack: true });
-      this.options.log.warning(`rolled back ${item.name} in ${this.key} to ${previous.jarUrl}`);
+      this.log.warning(`rolled back ${item.name} in ${this.key} to ${previous.jarUrl}`);
     } catch (error) {
       this.finish(item, 'failed', `${reason}; rollback to ${previous.jarUrl} failed too: ${errorText(error)}`);
     }

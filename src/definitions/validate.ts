@@ -271,6 +271,28 @@ function explain(error: ErrorObject, doc: ParsedDocument, fileForm: boolean): Lo
   }
 }
 
+const PRE_SIGNED_MESSAGE =
+  'is a pre-signed URL (its query carries a signature or an access key); the URL is not shown here. The platform fetches the JAR with its own role, and a signature expires, so the connector could not be registered again from the record. Use the plain URL (e.g. `oss://bucket/path.jar`)';
+
+/** Query parameters that make a URL pre-signed (OSS, S3, STS tokens, Azure SAS). */
+const SIGNING_PARAMS = /^(signature|ossaccesskeyid|x-oss-signature|x-oss-credential|x-oss-security-token|security-token|x-amz-[a-z-]+|awsaccesskeyid|sig|se|sv)$/i;
+
+/** Whether a URL carries credentials in its query string. */
+export function isPreSigned(url: string): boolean {
+  const query = url.indexOf('?');
+  if (query < 0) return false;
+  const params = url.slice(query + 1).split('#')[0] ?? '';
+  return params.split('&').some((pair) => SIGNING_PARAMS.test(decodeSafe(pair.split('=')[0] ?? '')));
+}
+
+function decodeSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Whether a URL carries a user name or password, by regex and by the WHATWG parser. */
 export function hasCredentials(url: string): boolean {
   if (CREDENTIALS.test(url)) return true;
@@ -387,11 +409,17 @@ class Collector {
     if (jarUrl !== undefined && !faulty('jar_url') && hasCredentials(jarUrl)) {
       this.error(file, at('jar_url'), `\`jar_url\` ${CREDENTIALS_MESSAGE}`);
       clean = false;
+    } else if (jarUrl !== undefined && isPreSigned(jarUrl)) {
+      this.error(file, at('jar_url'), `\`jar_url\` ${PRE_SIGNED_MESSAGE}`);
+      clean = false;
     }
     const dependencies = Array.isArray(f.dependencies) ? (f.dependencies as string[]) : undefined;
     dependencies?.forEach((dep, i) => {
       if (typeof dep === 'string' && !faulty(`dependencies/${i}`) && hasCredentials(dep)) {
         this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${CREDENTIALS_MESSAGE}`);
+        clean = false;
+      } else if (isPreSigned(dep)) {
+        this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${PRE_SIGNED_MESSAGE}`);
         clean = false;
       }
     });

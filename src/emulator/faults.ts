@@ -26,15 +26,35 @@ export type FaultEffect =
    * `retryAfterSeconds` adds an `x-acs-retry-after` header expressed in
    * **milliseconds**, the unit the runtime hands to its retry backoff as is.
    */
-  | { readonly kind: 'http'; readonly status: number; readonly code: string; readonly message?: string; readonly retryAfterSeconds?: number }
+  | {
+      readonly kind: 'http';
+      readonly status: number;
+      readonly code: string;
+      readonly message?: string;
+      readonly retryAfterSeconds?: number;
+      /**
+       * The body's shape: the gateway's JSON (default), the service's own envelope
+       * (`{requestId, success: false, httpCode, errorCode, errorMessage}`), an HTML page as load
+       * balancers send, or nothing at all.
+       */
+      readonly body?: HttpFaultBody;
+      /** The call is served first (any mutation happens), then this error is the answer. */
+      readonly afterServing?: boolean;
+    }
   /** HTTP 200 with `success: false`: the service refused, the runtime does not throw. */
   | { readonly kind: 'business'; readonly errorCode: string; readonly errorMessage: string }
   /** The connection is destroyed before any response: the call never reached the service. */
   | { readonly kind: 'reset' }
-  /** The call is served normally (any mutation happens at once) but the response is sent `delayMs` later. */
-  | { readonly kind: 'slow'; readonly delayMs: number }
+  /**
+   * The response is sent `delayMs` later. The call is served at once (any mutation happens), unless
+   * `acts` is false: then nothing happens and the late answer is a gateway's 504 page.
+   */
+  | { readonly kind: 'slow'; readonly delayMs: number; readonly acts?: boolean }
   /** The call is served (any mutation happens), then the connection is destroyed: the response is lost. */
   | { readonly kind: 'lost-response' };
+
+export const HTTP_FAULT_BODIES = ['gateway', 'envelope', 'html', 'empty'] as const;
+export type HttpFaultBody = (typeof HTTP_FAULT_BODIES)[number];
 
 export type FaultRule = FaultScope & FaultEffect;
 
@@ -113,14 +133,16 @@ export function parseFaultRule(value: unknown): FaultRule | string {
 function parseEffect(raw: Record<string, unknown>): FaultEffect | string {
   switch (raw.kind) {
     case 'http': {
-      const { status, code, message, retryAfterSeconds } = raw;
+      const { status, code, message, retryAfterSeconds, body, afterServing } = raw;
       if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return 'http.status must be an integer from 400 to 599';
       if (typeof code !== 'string' || code === '') return 'http.code must be a non-empty string';
       if (message !== undefined && typeof message !== 'string') return 'http.message must be a string';
       if (retryAfterSeconds !== undefined && (typeof retryAfterSeconds !== 'number' || !(retryAfterSeconds >= 0))) {
         return 'http.retryAfterSeconds must be a number >= 0';
       }
-      return { kind: 'http', status, code, message, retryAfterSeconds };
+      if (body !== undefined && !HTTP_FAULT_BODIES.includes(body as HttpFaultBody)) return `http.body must be one of ${HTTP_FAULT_BODIES.join(', ')}`;
+      if (afterServing !== undefined && typeof afterServing !== 'boolean') return 'http.afterServing must be a boolean';
+      return { kind: 'http', status, code, message, retryAfterSeconds, body: body as HttpFaultBody | undefined, afterServing };
     }
     case 'business': {
       const { errorCode, errorMessage } = raw;
@@ -129,9 +151,10 @@ function parseEffect(raw: Record<string, unknown>): FaultEffect | string {
       return { kind: 'business', errorCode, errorMessage };
     }
     case 'slow': {
-      const { delayMs } = raw;
+      const { delayMs, acts } = raw;
       if (typeof delayMs !== 'number' || !(delayMs >= 0) || !Number.isFinite(delayMs)) return 'slow.delayMs must be a number >= 0';
-      return { kind: 'slow', delayMs };
+      if (acts !== undefined && typeof acts !== 'boolean') return 'slow.acts must be a boolean';
+      return { kind: 'slow', delayMs, acts };
     }
     case 'reset':
     case 'lost-response':

@@ -142,8 +142,11 @@ export interface GitHubFakeHandle extends IssuesHandle {
   setPullsForCommit(owner: string, repo: string, sha: string, pulls: readonly FakePullSeed[]): void;
   /** Deployments newest first, each with its statuses newest first (copies). */
   deployments(owner: string, repo: string): FakeDeploymentWithStatuses[];
-  /** The next `times` requests to `route` (only those with `method`, when given) fail with `status`. */
-  failNext(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string): void;
+  /**
+   * The next `times` requests to `route` (only those with `method`, when given) fail with `status`.
+   * With `afterServing`, each is carried out first and only its answer is the failure (a lost answer).
+   */
+  failNext(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string, afterServing?: boolean): void;
   /** Every request to `route` (with `method`, when given) fails with `status` until `allow`, or the next `times` ones. */
   deny(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string): void;
   allow(route: FakeRoute): void;
@@ -269,7 +272,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     : { login: botLogin, type: 'Bot' };
   const repos = new Map<string, RepoState>();
   const log: FakeRequestLogEntry[] = [];
-  const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number; method?: string }>();
+  const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number; method?: string; afterServing?: boolean }>();
   let nextId = 1000;
   let baseUrl = '';
 
@@ -583,11 +586,13 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       if (!match) continue;
       const handler = route.methods[method];
       if (!handler) return errorReply(404, 'Not Found');
+      let failAfter: FakeFailureStatus | undefined;
       if (route.group !== 'user') {
         const failure = failures.get(route.group);
         if (failure && failure.remaining > 0 && (failure.method === undefined || failure.method === method)) {
           failure.remaining--;
-          return errorReply(failure.status, FAILURE_MESSAGES[failure.status]);
+          if (!failure.afterServing) return errorReply(failure.status, FAILURE_MESSAGES[failure.status]);
+          failAfter = failure.status;
         }
       }
       let json: unknown = {};
@@ -602,7 +607,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
         return errorReply(400, 'Problems parsing JSON');
       }
       const params = match.slice(1).map((p) => decodeURIComponent(p));
-      return handler({ method, url, base, caller, json: json as Record<string, unknown>, params });
+      const reply = handler({ method, url, base, caller, json: json as Record<string, unknown>, params });
+      return failAfter === undefined ? reply : errorReply(failAfter, FAILURE_MESSAGES[failAfter]);
     }
     return errorReply(404, 'Not Found');
   }
@@ -632,8 +638,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
   });
   baseUrl = `http://${await listen(server, '127.0.0.1', options.port ?? 0)}`;
 
-  const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number, method?: string): void => {
-    failures.set(route, { status, remaining: times, method: method?.toUpperCase() });
+  const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number, method?: string, afterServing?: boolean): void => {
+    failures.set(route, { status, remaining: times, method: method?.toUpperCase(), afterServing });
   };
 
   return {
@@ -664,7 +670,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
           .deployments.map((d) => ({ ...d.deployment, statuses: [...d.statuses].reverse() }))
           .reverse(),
       ),
-    failNext: (route, status, times = 1, method) => setFailure(route, status, times, method),
+    failNext: (route, status, times = 1, method, afterServing) => setFailure(route, status, times, method, afterServing),
     deny: (route, status, times = Number.POSITIVE_INFINITY, method) => setFailure(route, status, times, method),
     allow: (route) => {
       failures.delete(route);

@@ -10,7 +10,7 @@
  * separate process (a benchmark, a demo) can drive it.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LiveConnector, TableMeta, Target } from '../model.js';
 import { specToConnector, validateConnectorSpecs, type ConnectorSpec, type JarCatalog } from './catalog.js';
@@ -85,8 +85,17 @@ interface Route {
 /** A response computed but not yet written, so faults can delay or drop it. */
 interface Reply {
   readonly status: number;
+  /** Sent as JSON, unless it is a `RawBody`. */
   readonly body: unknown;
   readonly headers?: Record<string, string>;
+}
+
+/** A body sent as is (an HTML page, nothing), not as JSON. */
+class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<EmulatorHandle> {
@@ -236,7 +245,9 @@ class Emulator {
       req.socket.destroy();
       return;
     }
-    const reply = early ?? this.serve(req, route, rawPath, rawQuery, body, requestId, host);
+    const served = early ?? (fault?.kind === 'slow' && fault.acts === false ? undefined : this.serve(req, route, rawPath, rawQuery, body, requestId, host));
+    // A fault that lets the call happen can still replace its answer.
+    const reply = fault?.kind === 'http' && fault.afterServing ? httpFault(fault, requestId, host) : (served ?? httpFault({ kind: 'http', status: 504, code: 'GatewayTimeout', body: 'html' }, requestId, host));
 
     if (fault?.kind === 'lost-response') {
       req.socket.destroy();
@@ -252,11 +263,8 @@ class Emulator {
   /** Faults that replace the call entirely (it never reaches the service). */
   private immediateFault(fault: FaultEffect, requestId: string, host: string): Reply | 'destroy' | undefined {
     switch (fault.kind) {
-      case 'http': {
-        const headers: Record<string, string> = {};
-        if (fault.retryAfterSeconds !== undefined) headers['x-acs-retry-after'] = String(Math.round(fault.retryAfterSeconds * 1000));
-        return { status: fault.status, body: gatewayError(fault.code, fault.message ?? `Injected fault: ${fault.code}.`, requestId, host), headers };
-      }
+      case 'http':
+        return fault.afterServing ? undefined : httpFault(fault, requestId, host);
       case 'business':
         return { status: 200, body: failure(requestId, fault.errorCode, fault.errorMessage) };
       case 'reset':
@@ -391,9 +399,10 @@ class Emulator {
 
   private send(res: ServerResponse, reply: Reply, requestId?: string): void {
     if (res.destroyed) return;
-    const payload = Buffer.from(JSON.stringify(reply.body), 'utf8');
+    const raw = reply.body instanceof RawBody ? reply.body : undefined;
+    const payload = Buffer.from(raw ? raw.text : JSON.stringify(reply.body), 'utf8');
     res.writeHead(reply.status, {
-      'content-type': 'application/json;charset=utf-8',
+      'content-type': raw ? raw.contentType : 'application/json;charset=utf-8',
       'content-length': String(payload.length),
       ...(requestId !== undefined && { 'x-acs-request-id': requestId }),
       ...reply.headers,
@@ -441,6 +450,29 @@ function success(requestId: string, data: unknown): unknown {
 
 function failure(requestId: string, errorCode: string, errorMessage: string): unknown {
   return { requestId, success: false, httpCode: 200, errorCode, errorMessage };
+}
+
+/** An injected HTTP error, with the body shape the rule asks for. */
+function httpFault(fault: Extract<FaultEffect, { kind: 'http' }>, requestId: string, host: string): Reply {
+  const headers: Record<string, string> = {};
+  if (fault.retryAfterSeconds !== undefined) headers['x-acs-retry-after'] = String(Math.round(fault.retryAfterSeconds * 1000));
+  const message = fault.message ?? `Injected fault: ${fault.code}.`;
+  switch (fault.body ?? 'gateway') {
+    case 'gateway':
+      return { status: fault.status, body: gatewayError(fault.code, message, requestId, host), headers };
+    case 'envelope':
+      return { status: fault.status, body: { requestId, success: false, httpCode: fault.status, errorCode: fault.code, errorMessage: message }, headers };
+    case 'html':
+      return { status: fault.status, body: new RawBody('text/html', gatewayPage(fault.status)), headers };
+    case 'empty':
+      return { status: fault.status, body: new RawBody('text/plain', ''), headers };
+  }
+}
+
+/** What a load balancer answers with: a page for people, several lines long. */
+function gatewayPage(status: number): string {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 
 /** The gateway's error body; the runtime reads `Code`, `Message` and `RequestId` from it. */

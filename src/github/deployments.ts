@@ -4,6 +4,7 @@
  * The newest deployment of an environment is what the next run compares against.
  */
 import type { Octokit } from './client.js';
+import { NO_RETRY, createOnce } from './create-once.js';
 import { rethrowAsPermissionError } from './errors.js';
 
 /** GitHub refuses longer deployment status descriptions with 422. */
@@ -54,32 +55,54 @@ export async function writeRecord(octokit: Octokit, input: RecordInput): Promise
   const { owner, repo, environment } = input;
   const description = clipDescription(input.description);
   try {
-    const { data: deployment } = await octokit.rest.repos.createDeployment({
-      owner,
-      repo,
-      ref: input.ref,
-      environment,
-      payload: input.payload,
-      description,
-      ...(input.task ? { task: input.task } : {}),
-      // Without these GitHub may merge the default branch into `ref`, or answer 409
-      // because this very workflow is still a pending check on `ref`.
-      auto_merge: false,
-      required_contexts: [],
-      transient_environment: false,
-    });
-    if (!('id' in deployment)) {
-      throw new Error(`GitHub did not create a deployment for ${input.ref}: ${deployment.message ?? 'no reason given'}`);
-    }
-    const { data: status } = await octokit.rest.repos.createDeploymentStatus({
-      owner,
-      repo,
-      deployment_id: deployment.id,
-      state: input.state,
-      description,
-      ...(input.logUrl ? { log_url: input.logUrl } : {}),
-    });
-    return { id: deployment.id, statusId: status.id };
+    const payload = JSON.stringify(input.payload);
+    const deploymentId = await createOnce(
+      async () => {
+        const { data: deployment } = await octokit.rest.repos.createDeployment({
+          owner,
+          repo,
+          ref: input.ref,
+          environment,
+          payload: input.payload,
+          description,
+          ...(input.task ? { task: input.task } : {}),
+          // Without these GitHub may merge the default branch into `ref`, or answer 409
+          // because this very workflow is still a pending check on `ref`.
+          auto_merge: false,
+          required_contexts: [],
+          transient_environment: false,
+          ...NO_RETRY,
+        });
+        if (!('id' in deployment)) {
+          throw new Error(`GitHub did not create a deployment for ${input.ref}: ${deployment.message ?? 'no reason given'}`);
+        }
+        return deployment.id;
+      },
+      // A lost attempt's deployment: the newest of this environment and task, for this ref, with this payload.
+      async () => {
+        const { data } = await octokit.rest.repos.listDeployments({ owner, repo, environment, ...(input.task ? { task: input.task } : {}), per_page: 10 });
+        return data.find((d) => (d.ref === input.ref || d.sha === input.ref) && JSON.stringify(decodePayload(d.payload)) === payload)?.id;
+      },
+    );
+    const statusId = await createOnce(
+      async () => {
+        const { data: status } = await octokit.rest.repos.createDeploymentStatus({
+          owner,
+          repo,
+          deployment_id: deploymentId,
+          state: input.state,
+          description,
+          ...(input.logUrl ? { log_url: input.logUrl } : {}),
+          ...NO_RETRY,
+        });
+        return status.id;
+      },
+      async () => {
+        const { data } = await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deploymentId, per_page: 10 });
+        return data.find((s) => s.state === input.state && s.description === description)?.id;
+      },
+    );
+    return { id: deploymentId, statusId };
   } catch (error) {
     rethrowAsPermissionError(error, 'deployments: write', `record a deployment to ${where(owner, repo, environment)}`);
   }

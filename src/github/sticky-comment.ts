@@ -7,6 +7,7 @@
  * not call `GET /user`), or the token's user when `GET /user` answers (a PAT).
  */
 import type { Octokit } from './client.js';
+import { NO_RETRY, createOnce } from './create-once.js';
 import { httpStatusOf, rethrowAsPermissionError } from './errors.js';
 import { COMMENT_LIMIT } from '../report/markdown.js';
 
@@ -163,13 +164,16 @@ export async function upsertStickyComment(octokit: Octokit, input: StickyComment
       });
       return { id: data.id, url: data.html_url, created: false };
     }
-    const { data } = await octokit.rest.issues.createComment({
-      owner: input.owner,
-      repo: input.repo,
-      issue_number: input.issueNumber,
-      body,
-    });
-    return { id: data.id, url: data.html_url, created: true };
+    return await createOnce(
+      async () => {
+        const { data } = await octokit.rest.issues.createComment({ owner: input.owner, repo: input.repo, issue_number: input.issueNumber, body, ...NO_RETRY });
+        return { id: data.id, url: data.html_url, created: true };
+      },
+      async () => {
+        const found = await findOurs(octokit, input);
+        return found && found.body === body ? { id: found.id, url: found.html_url, created: true } : undefined;
+      },
+    );
   } catch (error) {
     rethrowAsPermissionError(
       error,

@@ -4,6 +4,7 @@ import { targetKey } from '../model.js';
 import { observe } from '../observe.js';
 import { buildPlan, hasChanges, targetsOf } from '../plan/plan.js';
 import type { TargetRecord } from '../record/record.js';
+import { oneLine } from '../report/escape.js';
 import { planJsonOutput } from '../report/plan-json.js';
 import { renderPlanText } from '../report/text.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
@@ -28,6 +29,12 @@ function annotatePlan(out: Reporter, plan: Plan): void {
   }
 }
 
+/** Outputs for runs that end before a plan exists, set first so that every exit path has them. */
+export function setNoPlanOutputs(out: Reporter): void {
+  out.setOutput('has-changes', 'false');
+  for (const name of ['to-register', 'to-replace', 'to-delete']) out.setOutput(name, '0');
+}
+
 export function setPlanOutputs(out: Reporter, plan: Plan): void {
   out.setOutput('has-changes', String(hasChanges(plan)));
   out.setOutput('to-register', String(plan.counts.register));
@@ -42,7 +49,7 @@ export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[
   const plannedTargets = targetsOf(desired, records);
   out.startGroup(`Read ${plannedTargets.length} target(s)`);
   const observed = await observe(plannedTargets, api, settings.parallelism);
-  for (const t of plannedTargets) out.info(`${targetKey(t)}: ${observed.get(targetKey(t))?.length ?? 0} connector(s) live`);
+  for (const t of plannedTargets) out.info(`${oneLine(targetKey(t))}: ${observed.get(targetKey(t))?.length ?? 0} connector(s) live`);
   out.endGroup();
   const plan = buildPlan(desired, observed, { prune: settings.prune, records });
   out.startGroup('Plan');

@@ -27,6 +27,8 @@ export interface Reporter {
   setFailed(message: string): void;
 }
 
+const SUMMARY_FILE = 'GITHUB_STEP_SUMMARY';
+
 export const actionsReporter: Reporter = {
   info: (m) => core.info(m),
   notice: (m, at) => core.notice(m, at ?? {}),
@@ -35,8 +37,18 @@ export const actionsReporter: Reporter = {
   startGroup: (name) => core.startGroup(name),
   endGroup: () => core.endGroup(),
   setOutput: (name, value) => core.setOutput(name, value),
+  // Without a summary file (older GitHub Enterprise Server, `act`, local runs) the summary is a
+  // warning, not a failure: the log says everything the summary does.
   summary: async (markdown) => {
-    await core.summary.addRaw(markdown).write();
+    if (!process.env[SUMMARY_FILE]) {
+      core.warning(`No job summary file (${SUMMARY_FILE} is not set): the summary was not written; the log has the same content.`);
+      return;
+    }
+    try {
+      await core.summary.addRaw(markdown).write();
+    } catch (error) {
+      core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
   },
   setFailed: (m) => core.setFailed(m),
 };

@@ -5,6 +5,7 @@ import type { ApplyResult, LiveConnector, Plan } from '../model.js';
 import { targetKey } from '../model.js';
 import { isChange, isWorkspaceChange } from '../plan/plan.js';
 import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, recordPayload, sameConnectors } from '../record/record.js';
+import { oneLine } from '../report/escape.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { type RunContext, messageOf } from './run-context.js';
 
@@ -63,7 +64,7 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
         logUrl: runUrl,
         description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,
       });
-      out.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${key} (${environmentOf(tp.target)})`);
+      out.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${oneLine(`${key} (${environmentOf(tp.target)})`)}`);
     } catch (error) {
       problem(key, error);
     }

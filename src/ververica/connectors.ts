@@ -1,20 +1,39 @@
 import * as $dara from '@darabonba/typescript';
-import type { LiveConnector, TableMeta, Target } from '../model.js';
-import { CloudError, businessError, toCloudError } from './errors.js';
+import { formatDuration } from '../duration.js';
+import { type LiveConnector, type TableMeta, type Target, targetKey } from '../model.js';
+import { limitConnects } from './connect-limit.js';
+import { CloudError, type FailedBody, answerError, toCloudError } from './errors.js';
 import { type RetryHooks, type RetryPolicy, retryDelay, withRetry } from './retry.js';
 import { type OpenApiConfig, type SdkResponse, Ververica, type WireConnector } from './sdk.js';
+
+/**
+ * After a mutation's answer was lost, timed out or was a server error, the service may still have
+ * carried it out. A reconciler looks at the workspace (allowing for the list's visibility delay)
+ * and says whether the expected effect is there: for a register, the connectors now live; for a
+ * delete, true when the connector is gone. Undefined / false: not seen in time.
+ */
+export type RegisterReconciler = (error: CloudError) => Promise<readonly LiveConnector[] | undefined>;
+export type DeleteReconciler = (error: CloudError) => Promise<boolean>;
+
+export interface MutationOptions<R> {
+  /** Default: one list, at once (enough when nothing waits for visibility). */
+  readonly reconcile?: R;
+  /** Runs each request; the apply passes its parallelism limit, so waits between attempts hold no slot. */
+  readonly limit?: <T>(call: () => Promise<T>) => Promise<T>;
+}
 
 /** The three operations the action needs, in domain terms. Tests and the engine depend on this only. */
 export interface ConnectorApi {
   list(target: Target): Promise<LiveConnector[]>;
   /**
-   * Registers a JAR and returns the connectors the platform parsed from it. When the response is
-   * lost (reset, timeout) the call lists before retrying, because a type can be registered only
-   * once: if connectors named `expectedNames` are listed by then, they are the result.
+   * Registers a JAR and returns the connectors the platform parsed from it. An ambiguous attempt
+   * (the service may have acted) is reconciled before anything else happens, the last attempt
+   * included; a "type already exists" after an ambiguous attempt means "look again". When the
+   * reconciler finds connectors named `expectedNames`, they are the result.
    */
-  register(target: Target, jarUrl: string, expectedNames: readonly string[]): Promise<LiveConnector[]>;
-  /** Deletes a connector; a 404 means it is already gone. */
-  delete(target: Target, name: string): Promise<{ tables: TableMeta[]; alreadyGone: boolean }>;
+  register(target: Target, jarUrl: string, expectedNames: readonly string[], options?: MutationOptions<RegisterReconciler>): Promise<readonly LiveConnector[]>;
+  /** Deletes a connector; a 404 means it is already gone. Ambiguous attempts are reconciled like a register's. */
+  delete(target: Target, name: string, options?: MutationOptions<DeleteReconciler>): Promise<{ tables: TableMeta[]; alreadyGone: boolean }>;
 }
 
 export interface ConnectorApiOptions {
@@ -43,29 +62,32 @@ export function normalizeConnector(wire: WireConnector): LiveConnector {
   };
 }
 
+/** The runtime's own timers are only a backstop behind `bounded`'s, so they never fire first. */
+const RUNTIME_BACKSTOP_MS = 5_000;
+
 export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
+  // httpx takes `connectTimeout` as the socket's idle timeout as well: connecting is bounded
+  // separately (connect-limit.ts), and the whole answer by `bounded` below.
   const runtime = new $dara.RuntimeOptions({
-    readTimeout: options.requestTimeoutMs,
-    connectTimeout: Math.min(options.requestTimeoutMs, 10_000),
+    readTimeout: options.requestTimeoutMs + RUNTIME_BACKSTOP_MS,
+    connectTimeout: options.requestTimeoutMs + RUNTIME_BACKSTOP_MS,
     autoretry: false,
   });
+  limitConnects(options.requestTimeoutMs);
   const sdk = new Ververica(options.config, runtime);
-  const secrets = options.secrets;
+  const { secrets, retry, hooks } = options;
 
-  // The runtime's own timeouts cover a silent socket; this bound also covers a response that
-  // trickles in forever, so no request can outlive its timeout by much.
-  async function bounded<T>(action: string, call: () => Promise<SdkResponse<T>>): Promise<T> {
+  /** One request, bounded as a whole by `request-timeout`, its failure classified. */
+  async function bounded<T>(action: string, target: Target, call: () => Promise<SdkResponse<T>>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    const limit = `${formatDuration(options.requestTimeoutMs)} (request-timeout)`;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new CloudError(`${action} timed out after ${options.requestTimeoutMs} ms`, 'timeout', 'RequestTimeout', action)),
-        options.requestTimeoutMs + 1_000,
-      );
+      timer = setTimeout(() => reject(new CloudError(`${action} in ${targetKey(target)} timed out after ${limit}`, 'timeout', 'RequestTimeout', action)), options.requestTimeoutMs);
     });
     try {
       const response = await Promise.race([call(), deadline]);
       const body = response.body;
-      if (!body || body.success !== true) throw businessError(action, body ?? {}, secrets);
+      if (!body || body.success !== true) throw answerError(action, response.statusCode ?? 200, body as FailedBody | undefined, secrets, { requestId: response.headers?.['x-acs-request-id'] });
       return body.data as T;
     } catch (error) {
       throw toCloudError(error, action, secrets);
@@ -74,59 +96,99 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
     }
   }
 
-  const retried = <T>(action: string, call: () => Promise<SdkResponse<T>>): Promise<T> =>
-    withRetry(() => bounded(action, call), (e) => toCloudError(e, action, secrets), options.retry, options.hooks);
-
   const list = async (target: Target): Promise<LiveConnector[]> => {
-    const data = await retried('ListCustomConnectors', () =>
-      sdk.listCustomConnectors(target.namespace, { workspace: target.workspaceId }),
+    const action = 'ListCustomConnectors';
+    const data = await withRetry(
+      () => bounded(action, target, () => sdk.listCustomConnectors(target.namespace, { workspace: target.workspaceId })),
+      (e) => toCloudError(e, action, secrets),
+      retry,
+      hooks,
     );
     return (data ?? []).map(normalizeConnector);
   };
 
+  /**
+   * Runs a mutation until it succeeds or fails for good. After an ambiguous attempt (and after a
+   * refusal that only an earlier lost attempt explains), `settle` looks at the workspace first.
+   */
+  async function mutate<T, S>(
+    action: string,
+    attempt: () => Promise<T>,
+    settle: (error: CloudError) => Promise<S | undefined>,
+    limit: <U>(call: () => Promise<U>) => Promise<U>,
+    done: (settled: S) => T,
+    notSeen: string,
+  ): Promise<T> {
+    let unclear = false;
+    for (let n = 1; ; n++) {
+      let error: CloudError;
+      try {
+        return await limit(attempt);
+      } catch (raw) {
+        error = toCloudError(raw, action, secrets);
+      }
+      let checked = false;
+      if (error.ambiguous || (unclear && error.alreadyExists)) {
+        unclear = true;
+        checked = true;
+        const settled = await settle(error).catch(() => undefined);
+        if (settled !== undefined) return done(settled);
+      }
+      const delay = retryDelay(error, n, retry, hooks.random);
+      if (delay === undefined) {
+        if (!checked) throw error;
+        throw new CloudError(`${error.message}; checked the workspace: ${notSeen}`, error.kind, error.code, action, error.statusCode, error.requestId);
+      }
+      hooks.onRetry?.(error, n, delay);
+      await hooks.sleep(delay);
+    }
+  }
+
+  const direct = <U>(call: () => Promise<U>): Promise<U> => call();
+
   return {
     list,
 
-    async register(target, jarUrl, expectedNames) {
-      for (let attempt = 1; ; attempt++) {
-        let error: CloudError;
-        try {
-          const data = await bounded('RegisterCustomConnector', () =>
-            sdk.registerCustomConnector(target.namespace, { jarUrl }, { workspace: target.workspaceId }),
-          );
-          return (data ?? []).map(normalizeConnector);
-        } catch (raw) {
-          error = toCloudError(raw, 'RegisterCustomConnector', secrets);
-        }
-        const delay = retryDelay(error, attempt, options.retry, options.hooks.random);
-        if (delay === undefined) throw error;
-        if (error.kind === 'timeout' || error.kind === 'network') {
-          // The request may have reached the service: look before registering again. Only the
-          // connectors this registration was meant to create count as its result.
-          let live: LiveConnector[];
-          try {
-            live = await list(target);
-          } catch {
-            throw error;
-          }
-          const registered = live.filter((c) => expectedNames.includes(c.name));
-          if (registered.length > 0) return registered;
-        }
-        options.hooks.onRetry?.(error, attempt, delay);
-        await options.hooks.sleep(delay);
-      }
+    register(target, jarUrl, expectedNames, mutation = {}) {
+      const action = 'RegisterCustomConnector';
+      const lookOnce: RegisterReconciler = async () => {
+        const found = (await list(target)).filter((c) => expectedNames.includes(c.name));
+        return found.length > 0 ? found : undefined;
+      };
+      const reconcile = mutation.reconcile ?? lookOnce;
+      return mutate(
+        action,
+        async () => ((await bounded<WireConnector[]>(action, target, () => sdk.registerCustomConnector(target.namespace, { jarUrl }, { workspace: target.workspaceId }))) ?? []).map(normalizeConnector),
+        async (error) => {
+          const found = await reconcile(error);
+          return found && found.length > 0 ? found : undefined;
+        },
+        mutation.limit ?? direct,
+        (found) => found,
+        `${expectedNames.join(', ')} ${expectedNames.length === 1 ? 'was' : 'were'} not listed`,
+      );
     },
 
-    async delete(target, name) {
-      try {
-        const data = await retried('DeleteCustomConnector', () =>
-          sdk.deleteCustomConnector(target.namespace, name, { workspace: target.workspaceId }),
-        );
-        return { tables: (data ?? []).map((t) => ({ catalogName: t.catalogName ?? '', databaseName: t.databaseName ?? '', tableName: t.tableName ?? '' })), alreadyGone: false };
-      } catch (error) {
-        if (error instanceof CloudError && error.statusCode === 404) return { tables: [], alreadyGone: true };
-        throw error;
-      }
+    delete(target, name, mutation = {}) {
+      const action = 'DeleteCustomConnector';
+      const lookOnce: DeleteReconciler = async () => !(await list(target)).some((c) => c.name === name);
+      const reconcile = mutation.reconcile ?? lookOnce;
+      return mutate(
+        action,
+        async () => {
+          try {
+            const data = await bounded<TableMeta[]>(action, target, () => sdk.deleteCustomConnector(target.namespace, name, { workspace: target.workspaceId }));
+            return { tables: (data ?? []).map((t) => ({ catalogName: t.catalogName ?? '', databaseName: t.databaseName ?? '', tableName: t.tableName ?? '' })), alreadyGone: false };
+          } catch (error) {
+            if (error instanceof CloudError && error.statusCode === 404) return { tables: [], alreadyGone: true };
+            throw error;
+          }
+        },
+        async (error) => ((await reconcile(error)) ? true : undefined),
+        mutation.limit ?? direct,
+        () => ({ tables: [], alreadyGone: false }),
+        `${name} was still listed`,
+      );
     },
   };
 }

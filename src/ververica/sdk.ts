@@ -7,6 +7,7 @@
 import * as OpenApiModule from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import type { ConnectorProperty, TableMeta } from '../model.js';
+import { RAW_BODY } from './errors.js';
 
 type OpenApiClientClass = typeof OpenApiModule.default.default;
 
@@ -27,6 +28,29 @@ function resolveUtil(): typeof OpenApiModule.$OpenApiUtil {
     .$OpenApiUtil;
   return nested;
 }
+
+/**
+ * The runtime parses every failed answer's body as JSON before it attaches the status, so a
+ * gateway's HTML page or an empty body would surface as a bare `SyntaxError` with no status. Bodies
+ * that are not JSON are handed on as `{ [RAW_BODY]: text }` instead: the runtime then throws its
+ * usual error with the status, and the text is there for the message (see errors.ts).
+ */
+function keepBodiesThatAreNotJson(): void {
+  type StreamStatics = { readAsString(s: unknown): Promise<string>; readAsJSON(s: unknown): Promise<unknown> };
+  // As with the client class: a loader gives either the named export or the whole `module.exports`.
+  const namespace = $dara as unknown as { Stream?: StreamStatics; default?: { Stream?: StreamStatics } };
+  const stream = namespace.Stream ?? namespace.default?.Stream;
+  if (!stream) throw new Error('Cannot load the Alibaba Cloud runtime streams (@darabonba/typescript).');
+  stream.readAsJSON = async (readable) => {
+    const body = await stream.readAsString(readable);
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      return { [RAW_BODY]: body };
+    }
+  };
+}
+keepBodiesThatAreNotJson();
 
 export const OpenApiClient = resolveClientClass();
 export const OpenApiUtil = resolveUtil();
