@@ -73,7 +73,7 @@ extra: 1
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
-        'unknown top-level key `extra` (expected jars, tables)',
+        'unknown top-level key `extra` (expected jars, tables, usage)',
         'jars["ftp://nope/a.jar"]: the key must be an oss://, https:// or http:// URL',
         'jars["oss://b/b.jar"][0]: unknown key `colour`',
         'jars["oss://b/b.jar"][0].type: required, must be a non-empty string',

@@ -14,6 +14,21 @@ export function deletesRefusal(plan: Plan, settings: Pick<Settings, 'allowDelete
   return `allow-deletes is false, but the plan deletes ${plan.counts.delete} connector(s): ${deletes.join(', ')}. Make deletes a separate change.`;
 }
 
+/** Why the plan may not go ahead (`protect-in-use: true` and a delete of a connector running jobs use), if it may not. */
+export function inUseRefusal(plan: Plan, settings: Pick<Settings, 'protectInUse'>): string | undefined {
+  if (!settings.protectInUse) return undefined;
+  const inUse = plan.targets.flatMap((t) =>
+    t.items
+      .filter((i) => i.action === 'delete')
+      .flatMap((i) => {
+        const running = (i.impact?.deployments ?? []).filter((d) => d.running > 0);
+        return running.length > 0 ? [`${i.name} in ${targetKey(t.target)} (used by ${running.map((d) => `${d.name}, ${d.running} running`).join('; ')})`] : [];
+      }),
+  );
+  if (inUse.length === 0) return undefined;
+  return `protect-in-use is true, but the plan deletes ${inUse.length} connector(s) used by deployments with running jobs: ${inUse.join(', ')}. Their next restart would fail. Stop or move those jobs first, or set protect-in-use: false.`;
+}
+
 /**
  * Writes the summary and, on pull requests, the sticky comment; the comment shows the plan even
  * when it is refused, so reviewers see why.

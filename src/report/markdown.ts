@@ -8,6 +8,7 @@
 import { targetKey } from '../model.js';
 import type { ApplyOutcome, ApplyResult, Plan, PlanItem, PlanWarning, TargetPlan } from '../model.js';
 import { formatDuration } from '../duration.js';
+import { impactLine, impactSentence } from '../impact/impact.js';
 import { escapeMarkdown as esc, sanitizeMarkerKey } from './escape.js';
 import { SYMBOLS, applyLine, isChange, planLine, plural, recordLine } from './format.js';
 
@@ -76,9 +77,13 @@ interface Caps {
   readonly differences: number;
   readonly tables: number;
   readonly listNames: number;
+  /** Deployments and tables named in an impact, per list. */
+  readonly impactNames: number;
+  /** Characters of one impact line (the summary shows every name). */
+  readonly impact: number;
 }
-const COMMENT_CAPS: Caps = { name: 120, reason: 300, message: 600, differences: 10, tables: 10, listNames: 20 };
-const SUMMARY_CAPS: Caps = { name: 256, reason: 1000, message: 4000, differences: 50, tables: 100, listNames: 20 };
+const COMMENT_CAPS: Caps = { name: 120, reason: 300, message: 600, differences: 10, tables: 10, listNames: 20, impactNames: 5, impact: 1200 };
+const SUMMARY_CAPS: Caps = { name: 256, reason: 1000, message: 4000, differences: 50, tables: 100, listNames: 20, impactNames: Infinity, impact: 200_000 };
 
 const STATUS: Readonly<Record<ApplyOutcome['status'], string>> = {
   done: '✅ done',
@@ -158,6 +163,10 @@ function changeCell(item: PlanItem, caps: Caps): string {
     parts.push(`JAR: ${esc(item.jarUrl, caps.reason)}`);
   }
   if (item.description) parts.push(`<sub>${esc(item.description, caps.reason)}</sub>`);
+  if (item.impact !== undefined && (item.action === 'replace' || item.action === 'delete')) {
+    const sentence = impactSentence(item.action, item.impact);
+    parts.push(`**Impact:** ${esc(impactLine(item.impact, caps.impactNames), caps.impact)}${sentence ? ` ${esc(sentence, caps.reason)}` : ''}`);
+  }
   return parts.filter((p) => p !== '').join('<br>');
 }
 

@@ -6,6 +6,7 @@
 import { targetKey } from '../model.js';
 import type { ApplyOutcome, ApplyResult, Plan, PlanItem, PlanWarning, TableMeta, Target } from '../model.js';
 import { formatDuration } from '../duration.js';
+import { impactLine, impactSentence } from '../impact/impact.js';
 import { oneLine } from './escape.js';
 import { PAST_TENSE, SYMBOLS, applyLine, isChange, planLine, recordLine } from './format.js';
 
@@ -28,6 +29,11 @@ function itemLines(item: PlanItem): string[] {
     details.push(`        jar: ${oneLine(item.jarUrl, REASON_MAX)}`);
   }
   if (item.description) details.push(`        description: ${oneLine(item.description, REASON_MAX)}`);
+  if (item.impact !== undefined && (item.action === 'replace' || item.action === 'delete')) {
+    details.push(`        impact: ${oneLine(impactLine(item.impact), NAME_LIST_MAX)}`);
+    const sentence = impactSentence(item.action, item.impact);
+    if (sentence) details.push(`        ${sentence}`);
+  }
   return [head, ...details];
 }
 

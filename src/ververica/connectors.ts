@@ -2,7 +2,7 @@ import * as $dara from '@darabonba/typescript';
 import type { LiveConnector, TableMeta, Target } from '../model.js';
 import { CloudError, businessError, toCloudError } from './errors.js';
 import { type RetryHooks, type RetryPolicy, retryDelay, withRetry } from './retry.js';
-import { type OpenApiConfig, type SdkResponse, Ververica, type WireConnector } from './sdk.js';
+import { type OpenApiConfig, type PagedEnvelope, type SdkResponse, Ververica, type WireConnector, type WireDeployment, type WireTable } from './sdk.js';
 
 /** The three operations the action needs, in domain terms. Tests and the engine depend on this only. */
 export interface ConnectorApi {
@@ -15,6 +15,27 @@ export interface ConnectorApi {
   register(target: Target, jarUrl: string, expectedNames: readonly string[]): Promise<LiveConnector[]>;
   /** Deletes a connector; a 404 means it is already gone. */
   delete(target: Target, name: string): Promise<{ tables: TableMeta[]; alreadyGone: boolean }>;
+}
+
+/** One page of `ListDeployments`. */
+export interface DeploymentPage {
+  readonly deployments: readonly WireDeployment[];
+  /** All deployments of the namespace, as the service counts them. */
+  readonly totalSize: number;
+}
+
+/** A catalog table, `properties.connector` naming the connector type it is built on. */
+export interface CatalogTable {
+  readonly name: string;
+  readonly connector?: string;
+}
+
+/** The reads that tell who uses a connector (deployments and catalog tables); read-only. */
+export interface UsageApi {
+  listDeployments(target: Target, pageIndex: number, pageSize: number): Promise<DeploymentPage>;
+  getCatalogs(target: Target): Promise<string[]>;
+  getDatabases(target: Target, catalog: string): Promise<string[]>;
+  getTables(target: Target, catalog: string, database: string): Promise<CatalogTable[]>;
 }
 
 export interface ConnectorApiOptions {
@@ -43,7 +64,9 @@ export function normalizeConnector(wire: WireConnector): LiveConnector {
   };
 }
 
-export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
+const tableOf = (t: WireTable): CatalogTable => ({ name: t.name ?? '', connector: t.properties?.connector });
+
+export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi & UsageApi {
   const runtime = new $dara.RuntimeOptions({
     readTimeout: options.requestTimeoutMs,
     connectTimeout: Math.min(options.requestTimeoutMs, 10_000),
@@ -55,6 +78,10 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
   // The runtime's own timeouts cover a silent socket; this bound also covers a response that
   // trickles in forever, so no request can outlive its timeout by much.
   async function bounded<T>(action: string, call: () => Promise<SdkResponse<T>>): Promise<T> {
+    return (await boundedBody(action, call)).data as T;
+  }
+
+  async function boundedBody<T>(action: string, call: () => Promise<SdkResponse<T>>): Promise<PagedEnvelope<T>> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -66,7 +93,7 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
       const response = await Promise.race([call(), deadline]);
       const body = response.body;
       if (!body || body.success !== true) throw businessError(action, body ?? {}, secrets);
-      return body.data as T;
+      return body;
     } catch (error) {
       throw toCloudError(error, action, secrets);
     } finally {
@@ -84,8 +111,36 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
     return (data ?? []).map(normalizeConnector);
   };
 
+  const ws = (target: Target): { workspace: string } => ({ workspace: target.workspaceId });
+
   return {
     list,
+
+    async listDeployments(target, pageIndex, pageSize) {
+      const body = await withRetry(
+        () => boundedBody('ListDeployments', () => sdk.listDeployments(target.namespace, { pageIndex, pageSize }, ws(target))),
+        (e) => toCloudError(e, 'ListDeployments', secrets),
+        options.retry,
+        options.hooks,
+      );
+      const deployments = body.data ?? [];
+      return { deployments, totalSize: typeof body.totalSize === 'number' ? body.totalSize : deployments.length };
+    },
+
+    async getCatalogs(target) {
+      const data = await retried('GetCatalogs', () => sdk.getCatalogs(target.namespace, ws(target)));
+      return (data ?? []).map((c) => c.name ?? '').filter((n) => n !== '');
+    },
+
+    async getDatabases(target, catalog) {
+      const data = await retried('GetDatabases', () => sdk.getDatabases(target.namespace, catalog, ws(target)));
+      return (data ?? []).map((d) => d.name ?? '').filter((n) => n !== '');
+    },
+
+    async getTables(target, catalog, database) {
+      const data = await retried('GetTables', () => sdk.getTables(target.namespace, catalog, database, ws(target)));
+      return (data ?? []).map(tableOf);
+    },
 
     async register(target, jarUrl, expectedNames) {
       for (let attempt = 1; ; attempt++) {
