@@ -35,10 +35,10 @@ export function inUseRefusal(plan: Plan, settings: Pick<Settings, 'protectInUse'
  */
 export async function reportPlan(ctx: RunContext, plan: Plan, fingerprint: string, refusal: string | undefined, postsComment: boolean): Promise<RunResult> {
   const { settings, out } = ctx;
-  await out.summary(renderSummary({ plan, context: ctx.report }));
+  await out.summary(renderSummary({ plan, context: ctx.report, refusal }));
   const pullNumber = settings.event.pullNumber;
   if (postsComment && settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
-    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report }));
+    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report, refusal }));
   }
   if (refusal) return fail(ctx, refusal);
   const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';

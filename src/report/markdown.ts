@@ -55,6 +55,8 @@ interface ReportInput {
   readonly applied?: ApplyResult;
   /** Shown as a note when the plan was made without credentials (definitions checked only). */
   readonly validationOnly?: string;
+  /** Why the plan may not go ahead (`allow-deletes`, `protect-in-use`), shown above the tables. */
+  readonly refusal?: string;
 }
 
 export interface CommentInput extends ReportInput {
@@ -152,6 +154,10 @@ function changeCallout(plan: Plan, caps: Caps): string | undefined {
 
 function validationNote(note: string | undefined): string | undefined {
   return note === undefined ? undefined : `> [!NOTE]\n> ${esc(note, 1000)}`;
+}
+
+function refusalNote(refusal: string | undefined): string | undefined {
+  return refusal === undefined ? undefined : `> [!CAUTION]\n> **Refused:** ${esc(refusal, 2000)}`;
 }
 
 function changeCell(item: PlanItem, caps: Caps): string {
@@ -363,6 +369,7 @@ function composeComment(input: CommentInput, level: Level, countRows = Infinity)
     title(input.plan),
     boldPlanLine(input.plan),
     validationNote(input.validationOnly),
+    refusalNote(input.refusal),
     changeCallout(input.plan, COMMENT_CAPS),
     ...commentBody(input, level, countRows),
     footer(input.context),
@@ -461,6 +468,7 @@ export function renderSummary(input: SummaryInput): string {
     title(input.plan),
     boldPlanLine(input.plan),
     validationNote(input.validationOnly),
+    refusalNote(input.refusal),
     changeCallout(input.plan, SUMMARY_CAPS),
   ]).join('\n\n');
   const tail = `\n\n${footer(input.context, input.fingerprint)}\n`;
