@@ -175,6 +175,8 @@ export interface PlanWarning {
   readonly name?: string;
   readonly message: string;
   readonly location?: SourceLocation;
+  /** `unmanaged`: the warning that lists a target's unmanaged connectors (the log lists them as rows already). */
+  readonly kind?: 'unmanaged';
 }
 
 export interface TargetPlan {

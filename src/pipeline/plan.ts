@@ -31,9 +31,9 @@ function annotatePlan(out: Reporter, plan: Plan): void {
       }
     }
   }
+  // Warnings without a place are in the plan's log text already.
   for (const w of plan.warnings) {
     if (w.location) out.notice(w.message, { file: w.location.file, startLine: w.location.line, title: 'Flink connector plan' });
-    else out.info(`note: ${w.message}`);
   }
 }
 

@@ -59,8 +59,10 @@ export function renderPlanText(plan: Plan): string {
     if (items.length === 0) lines.push('    no connectors');
     lines.push('');
   }
-  if (plan.warnings.length > 0) {
-    lines.push('Warnings:', ...plan.warnings.map(warningLine), '');
+  // Unmanaged connectors are rows above already: mentioned once.
+  const warnings = plan.warnings.filter((w) => w.kind !== 'unmanaged');
+  if (warnings.length > 0) {
+    lines.push('Warnings:', ...warnings.map(warningLine), '');
   }
   const record = recordLine(plan.counts);
   if (record) lines.push(record);
