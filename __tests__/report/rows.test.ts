@@ -77,7 +77,7 @@ describe('rows', () => {
     const body = comment(plan);
     expect(body).toContain('| | Connector | Type | Change |');
     expect(rowOf(body, 'redis-sink')).toMatch(/^\| `\+` \| redis-sink \| redis-cache \| /);
-    expect(rowOf(body, 'orders')).toMatch(/^\| `\+` \| orders \|  \| /);
+    expect(rowOf(body, 'orders')).toMatch(/^\| `\+` \| orders \| {2}\| /);
   });
 
   it('says why a plan is refused, above the tables', () => {
