@@ -19,6 +19,8 @@ export interface ImpactReadOptions {
   readonly parallelism: number;
   /** Catalog tables read per target at most; beyond it the impact says "incomplete". */
   readonly scanLimit: number;
+  /** Told what was read of each target. */
+  readonly onRead?: (target: Target, deployments: number, tables: number) => void;
 }
 
 type Limit = ReturnType<typeof pLimit>;
@@ -80,6 +82,7 @@ export async function readImpact(plan: Plan, api: UsageApi, options: ImpactReadO
           readTables(api, target, limit, options.parallelism, options.scanLimit),
         ]);
         const usage: Usage = usageOf(deployments, walk.tables, walk.incomplete);
+        options.onRead?.(target, deployments.length, walk.tables.length);
         impacts.set(targetKey(target), (item) => impactOf(item.live?.type ?? item.type ?? item.name, usage));
         if (walk.incomplete) {
           warnings.push({ target, message: `Impact in ${targetKey(target)} is incomplete: the catalog scan stopped after ${options.scanLimit} tables (impact-scan-limit).` });

@@ -59,7 +59,11 @@ export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[
   let plan = buildPlan(desired, observed, { prune: settings.prune, records });
   if (usageApi !== undefined && settings.impact && (plan.counts.replace > 0 || plan.counts.delete > 0)) {
     out.startGroup('Read the impact of replaces and deletes');
-    plan = await readImpact(plan, usageApi, { parallelism: settings.parallelism, scanLimit: settings.impactScanLimit });
+    plan = await readImpact(plan, usageApi, {
+      parallelism: settings.parallelism,
+      scanLimit: settings.impactScanLimit,
+      onRead: (target, deployments, tables) => out.info(`${targetKey(target)}: ${deployments} deployment(s), ${tables} catalog table(s) read`),
+    });
     out.endGroup();
   }
   // The `Plan:` line stays outside the group, so it is visible without opening it.

@@ -204,7 +204,7 @@ function changeCell(item: PlanItem, caps: Caps): string {
   if (item.description) parts.push(`<sub>${esc(item.description, caps.reason)}</sub>`);
   if (item.impact !== undefined && (item.action === 'replace' || item.action === 'delete')) {
     const sentence = impactSentence(item.action, item.impact);
-    parts.push(`**Impact:** ${esc(impactLine(item.impact, caps.impactNames), caps.impact)}${sentence ? ` ${esc(sentence, caps.reason)}` : ''}`);
+    parts.push(`**Impact:** ${esc(impactLine(item.impact, caps.impactNames), caps.impact)}.${sentence ? ` ${esc(sentence, caps.reason)}` : ''}`);
   }
   return parts.filter((p) => p !== '').join('<br>');
 }
