@@ -92,3 +92,37 @@ extra: 1
     expect(problemsOf('- a\n- b')).toEqual(['the document must be a mapping with a `jars` key']);
   });
 });
+
+describe('the usage key', () => {
+  it('seeds deployments and tables per target', () => {
+    const { usage } = parseCatalog(`jars: {}
+usage:
+  - workspaceId: ws
+    namespace: ns
+    deployments: [{ name: etl, running: 2, sql: "WITH ('connector' = 'k')" }, { name: jar-job, kind: JAR }]
+    tables: [{ table: vvp.default.t, connector: k }]
+`);
+    expect(usage).toEqual([
+      {
+        workspaceId: 'ws',
+        namespace: 'ns',
+        deployments: [{ name: 'etl', running: 2, sql: "WITH ('connector' = 'k')" }, { name: 'jar-job', kind: 'JAR' }],
+        tables: [{ table: 'vvp.default.t', connector: 'k' }],
+      },
+    ]);
+  });
+
+  it('reports every problem', () => {
+    expect(() => parseCatalog('jars: {}\nusage: [{ workspaceId: ws, deployments: [{ running: -1 }], tables: [{ table: t }], extra: 1 }]', 'u.yaml')).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          'usage[0]: unknown key `extra`',
+          'usage[0].namespace: must be a non-empty string',
+          'usage[0].deployments[0].name: must be a non-empty string',
+          'usage[0].deployments[0].running: must be a whole number >= 0',
+          'usage[0].tables[0].table: must be catalog.database.table',
+        ]),
+      }),
+    );
+  });
+});
