@@ -175,7 +175,7 @@ describe('costs and permissions', () => {
     const run = await planIn(ns, pr);
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs.result).toBe('planned');
-    expect(run.stdout).toContain('RAM permission stream:ListDeployments');
+    expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'warning', message: expect.stringContaining('Grant the optional RAM permission stream:ListDeployments') }));
     expect(comment(pr)).toContain('impact unknown (missing RAM permission stream:ListDeployments)');
     expect(planJson(run).targets[0]?.changes[0]?.impact).toMatchObject({ known: false, note: 'missing RAM permission stream:ListDeployments' });
     expect(world.emulator.stats().calls.ListDeployments).toBe(1);

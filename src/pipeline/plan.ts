@@ -58,6 +58,7 @@ export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[
   out.endGroup();
   let plan = buildPlan(desired, observed, { prune: settings.prune, records });
   if (usageApi !== undefined && settings.impact && (plan.counts.replace > 0 || plan.counts.delete > 0)) {
+    const warningsBefore = plan.warnings.length;
     out.startGroup('Read the impact of replaces and deletes');
     plan = await readImpact(plan, usageApi, {
       parallelism: settings.parallelism,
@@ -65,6 +66,8 @@ export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[
       onRead: (target, deployments, tables) => out.info(`${targetKey(target)}: ${deployments} deployment(s), ${tables} catalog table(s) read`),
     });
     out.endGroup();
+    // A refused read or a stopped walk is a workflow warning, not only a line of the plan.
+    for (const w of plan.warnings.slice(warningsBefore)) out.warning(w.message, { title: 'Flink connector impact' });
   }
   // The `Plan:` line stays outside the group, so it is visible without opening it.
   const text = renderPlanText(plan).split('\n');
