@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { withBenchEnv } from './env.js';
+import { type ImpactRow, measureImpact } from './impact.js';
 import { type CallCounts, measureApply, measureBaseline, measurePlan, seedWorkload } from './measure.js';
 import { benchCatalog, planWorkload } from './workload.js';
 
@@ -24,6 +25,9 @@ export interface BenchOptions {
   /** Registrations per apply scenario. */
   readonly applyCount: number;
   readonly applyParallelism: readonly number[];
+  /** Deployments in the namespace whose impact reads are measured, and catalog tables per database (10 databases). */
+  readonly impactDeployments: number;
+  readonly impactTablesPerDatabase: number;
 }
 
 export const FULL_OPTIONS: BenchOptions = {
@@ -35,6 +39,8 @@ export const FULL_OPTIONS: BenchOptions = {
   baselineCap: 1_000,
   applyCount: 200,
   applyParallelism: [1, 4, 16],
+  impactDeployments: 10_000,
+  impactTablesPerDatabase: 100,
 };
 
 export const QUICK_OPTIONS: BenchOptions = {
@@ -46,6 +52,8 @@ export const QUICK_OPTIONS: BenchOptions = {
   baselineCap: 40,
   applyCount: 20,
   applyParallelism: [1, 4],
+  impactDeployments: 250,
+  impactTablesPerDatabase: 5,
 };
 
 /** `--quick`, `--latency-ms N`, `--baseline-cap N`, `--parallelism N` (planning). */
@@ -113,6 +121,8 @@ export interface BenchResults {
   readonly environment: { readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string };
   readonly plan: readonly PlanRow[];
   readonly apply: readonly ApplyRow[];
+  /** The impact reads of one replace in a namespace of `impactDeployments` deployments. */
+  readonly impact: ImpactRow;
   /** Process-wide peak RSS (emulator included) at the end of the run. */
   readonly maxRssMb: number;
   readonly totalWallMs: number;
@@ -189,6 +199,14 @@ export async function runBench(options: BenchOptions, progress: Progress = () =>
   });
   const reference = apply[0]?.wallMs ?? 0;
 
+  const impact = await measureImpact({
+    latencyMs: options.latencyMs,
+    deployments: options.impactDeployments,
+    tablesPerDatabase: options.impactTablesPerDatabase,
+    parallelism: options.planParallelism,
+  });
+  progress(`impact of a replace among ${impact.deployments} deployments and ${impact.tables} tables: ${impact.wallMs.toFixed(0)} ms, ${Object.values(impact.calls).reduce((a, b) => a + b, 0)} calls`);
+
   const cpu = cpus();
   return {
     options,
@@ -199,6 +217,7 @@ export async function runBench(options: BenchOptions, progress: Progress = () =>
       expectedMs: (Math.ceil(row.registrations / row.parallelism) + 1) * options.latencyMs,
       speedup: reference / row.wallMs,
     })),
+    impact,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     totalWallMs: performance.now() - started,
   };

@@ -5,7 +5,7 @@
 import type { JarCatalog } from '../src/emulator/server.js';
 import { type EmulatorHandle, startEmulator } from '../src/emulator/server.js';
 import { openApiConfig } from '../src/ververica/config.js';
-import { type ConnectorApi, createConnectorApi } from '../src/ververica/connectors.js';
+import { type ConnectorApi, type UsageApi, createConnectorApi } from '../src/ververica/connectors.js';
 import { DEFAULT_RETRY_POLICY } from '../src/ververica/retry.js';
 
 /** Keys the emulator accepts; they open nothing anywhere else. */
@@ -15,11 +15,11 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface BenchEnv {
   readonly emulator: EmulatorHandle;
-  readonly api: ConnectorApi;
+  readonly api: ConnectorApi & UsageApi;
 }
 
 /** The production client, pointed at `endpoint` (`HOST:PORT`) over plain HTTP. */
-export function connectorApiFor(endpoint: string): ConnectorApi {
+export function connectorApiFor(endpoint: string): ConnectorApi & UsageApi {
   return createConnectorApi({
     config: openApiConfig({
       credentials: { accessKeyId: BENCH_KEY.accessKeyId, accessKeySecret: BENCH_KEY.accessKeySecret },

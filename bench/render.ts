@@ -32,6 +32,8 @@ export function resultsJson(results: BenchResults): string {
       baselineCap: options.baselineCap,
       applyCount: options.applyCount,
       applyParallelism: [...options.applyParallelism],
+      impactDeployments: options.impactDeployments,
+      impactTablesPerDatabase: options.impactTablesPerDatabase,
     },
     environment: { node: environment.node, platform: environment.platform, cpus: environment.cpus, cpuModel: environment.cpuModel },
     plan: results.plan.map((row) => ({
@@ -59,6 +61,15 @@ export function resultsJson(results: BenchResults): string {
       apiCalls: { total: row.calls.total, list: row.calls.list, register: row.calls.register, delete: row.calls.delete },
       speedupVsFirst: round(row.speedup, 2),
     })),
+    impact: {
+      deployments: results.impact.deployments,
+      tables: results.impact.tables,
+      parallelism: results.impact.parallelism,
+      wallMs: round(results.impact.wallMs, 1),
+      expectedMs: round(results.impact.expectedMs, 1),
+      apiCalls: Object.fromEntries(Object.entries(results.impact.calls).sort(([a], [b]) => a.localeCompare(b))),
+      users: results.impact.users,
+    },
     maxRssMb: round(results.maxRssMb, 1),
     totalWallMs: round(results.totalWallMs, 0),
   };
@@ -89,6 +100,14 @@ export function resultsTable(results: BenchResults): string {
       (row) =>
         `| ${row.registrations} | ${row.parallelism} | ${formatMs(row.wallMs)} | ${formatMs(row.expectedMs)} | ${row.calls.register} + ${row.calls.list} | ${formatSpeedup(row.speedup)} |`,
     ),
+  );
+  const impact = results.impact;
+  const c = (action: string): number => impact.calls[action] ?? 0;
+  lines.push(
+    '',
+    '| impact of one replace: deployments | catalog tables | parallelism | wall time | expected (pages) | API calls (ListDeployments + catalogs + databases + tables) | users found |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${impact.deployments} | ${impact.tables} | ${impact.parallelism} | ${formatMs(impact.wallMs)} | ${formatMs(impact.expectedMs)} | ${c('ListDeployments')} + ${c('GetCatalogs')} + ${c('GetDatabases')} + ${c('GetTables')} | ${impact.users} |`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
  * emulator and the local GitHub fake, copies examples/ into a scratch repository, runs the bundled
  * action as a pull-request plan (which posts the plan comment) and then as the apply that follows
  * the merge, then plans a follow-up pull request that bumps a JAR (the record of applied
- * connectors makes that a replace) and shows its comment too, and prints what a user would see.
+ * connectors makes that a replace, shown with the Flink jobs and tables it touches), and prints what
+ * a user would see.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,9 +37,9 @@ function readableLog(run: RunResult): string {
 }
 
 async function main(): Promise<number> {
-  const { catalog, tables } = await loadCatalogFile(join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml'));
+  const { catalog, tables, usage } = await loadCatalogFile(join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml'));
   // A little latency and a delayed listing, as the real service has, so waits show in the log.
-  const emulator = await startEmulator({ accessKeys: { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET }, catalog, tables: { ...tables }, latencyMs: 80, visibilityDelayMs: 600 });
+  const emulator = await startEmulator({ accessKeys: { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET }, catalog, tables: { ...tables }, usage, latencyMs: 80, visibilityDelayMs: 600 });
   const github = await startGitHubFake({ token: TOKEN });
   const repo = await mkdtemp(join(tmpdir(), 'fca-demo-'));
   try {
@@ -108,9 +109,10 @@ async function main(): Promise<number> {
       },
     });
     console.log(readableLog(followUp));
+    // The catalog file seeds ws-demo/default with deployments and tables: the replace shows who it touches.
     const followUpComment = github.comments(OWNER, REPO, NEXT_PR)[0];
     if (followUpComment) {
-      banner(`The comment on pull request #${NEXT_PR} (markdown)`);
+      banner(`The comment on pull request #${NEXT_PR}: the replace and its impact (markdown)`);
       console.log(followUpComment.body);
     }
 

@@ -7,7 +7,7 @@ import { GitHubPermissionError } from './github/errors.js';
 import { applyMode } from './modes/apply.js';
 import { checkMode } from './modes/check.js';
 import { exportMode } from './modes/export.js';
-import { deletesRefusal, reportPlan } from './modes/plan.js';
+import { deletesRefusal, inUseRefusal, reportPlan } from './modes/plan.js';
 import { loadDesired } from './pipeline/load.js';
 import { observeAndPlan } from './pipeline/plan.js';
 import { readRecords } from './pipeline/records.js';
@@ -75,10 +75,11 @@ export async function run(deps: Dependencies): Promise<RunResult> {
 
   if (mode === 'export') return exportMode(ctx, desired, api, records);
 
-  const plan = await observeAndPlan(ctx, desired, api, records);
+  // Who a change touches is read for the plan a reviewer decides on, not again when applying.
+  const plan = await observeAndPlan(ctx, desired, api, records, mode === 'plan' ? api : undefined);
   if (mode === 'check') return checkMode(ctx, plan);
   const fingerprint = planFingerprint(plan);
-  const refusal = deletesRefusal(plan, settings);
+  const refusal = deletesRefusal(plan, settings) ?? inUseRefusal(plan, settings);
   if (mode === 'plan' || refusal) return reportPlan(ctx, plan, fingerprint, refusal, mode === 'plan');
   return applyMode(ctx, plan, fingerprint, api, records);
 }

@@ -107,6 +107,31 @@ export interface TableMeta {
   readonly tableName: string;
 }
 
+/** A deployment (Flink job) that uses a connector, as the impact of a replace or delete shows it. */
+export interface ConnectorUser {
+  readonly name: string;
+  /** `artifact.kind`: SQLSCRIPT (the only kind whose use can be read). */
+  readonly kind: string;
+  /** Jobs running now (`jobSummary.running`). */
+  readonly running: number;
+  /** inline: its SQL declares a table with the connector; table: its SQL names a catalog table built on it. */
+  readonly via: readonly ('inline' | 'table')[];
+}
+
+/** Who uses a connector that a plan replaces or deletes. */
+export interface Impact {
+  /** False when the reads were refused or failed: then nothing is known (see `note`). */
+  readonly known: boolean;
+  /** Sorted: running first, then by name. */
+  readonly deployments: readonly ConnectorUser[];
+  /** Catalog tables built on the connector, `catalog.database.table`, sorted. */
+  readonly tables: readonly string[];
+  /** The catalog walk stopped at `impact-scan-limit` tables: more tables (and users) may exist. */
+  readonly incomplete: boolean;
+  /** Why the impact is unknown. */
+  readonly note?: string;
+}
+
 /**
  * What the plan does with one connector.
  * - register: declared, not live
@@ -151,6 +176,8 @@ export interface PlanItem {
   readonly live?: LiveConnector;
   /** What the record says was applied (when the record is in use and has it). */
   readonly recorded?: RecordedConnector;
+  /** For replace and delete, when read: who uses the connector. */
+  readonly impact?: Impact;
 }
 
 /** A note for reviewers that is not a change (drift, unmanaged connectors, unchecked expectations). */
@@ -159,6 +186,8 @@ export interface PlanWarning {
   readonly name?: string;
   readonly message: string;
   readonly location?: SourceLocation;
+  /** `unmanaged`: the warning that lists a target's unmanaged connectors (the log lists them as rows already). */
+  readonly kind?: 'unmanaged';
 }
 
 export interface TargetPlan {

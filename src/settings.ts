@@ -69,6 +69,12 @@ export interface Settings {
   readonly record: boolean;
   /** `allow-deletes`: when false, a plan that deletes anything fails. */
   readonly allowDeletes: boolean;
+  /** `impact`: read which deployments and tables each replace and delete touches. */
+  readonly impact: boolean;
+  /** `impact-scan-limit`: catalog tables read per target at most. */
+  readonly impactScanLimit: number;
+  /** `protect-in-use`: when true, a plan that deletes a connector used by running jobs fails. */
+  readonly protectInUse: boolean;
   /** `allow-unreviewed-changes`: apply even when the plan differs from the one reviewed on the PR. */
   readonly allowUnreviewedChanges: boolean;
   /** `drift-issue`: a check keeps one issue per comment key open while the workspace drifts. */
@@ -236,6 +242,9 @@ export function readSettings(
     allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
     driftIssue: bool('drift-issue', true),
     failOnDrift: bool('fail-on-drift', false),
+    impact: bool('impact', true),
+    impactScanLimit: integer('impact-scan-limit', 2000, 1, 1_000_000),
+    protectInUse: bool('protect-in-use', true),
     exportPath,
     timeoutMs: duration('timeout', '10m', TIMEOUT_BOUNDS),
     parallelism: integer('parallelism', 4, 1, 64),

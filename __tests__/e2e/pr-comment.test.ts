@@ -220,8 +220,8 @@ describe('outputs and annotations of a plan with every kind of change', () => {
     expect(run.outputs['to-replace']).toBe('1');
     expect(run.outputs['to-delete']).toBe('1');
     expect(run.outputs.result).toBe('planned');
-    // Planning changed nothing.
-    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1 });
+    // Planning changed nothing: one list, and (for the replace and the delete) the impact reads.
+    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1, ListDeployments: 1, GetCatalogs: 1 });
   });
 
   it('sets plan-json with exactly the top-level fields docs/plan-json.md documents', async () => {

@@ -87,7 +87,8 @@ describe('the record is the managed set: removed files, moves, unmanaged connect
     expect(apply.outputs.result).toBe('failed');
     expect(errorsOf(apply).join('\n')).toContain(`http-lookup in ${WS}/${NS}`);
 
-    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 2 });
+    // The plan also read who uses the connector it would delete; the apply read nothing more.
+    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 2, ListDeployments: 1, GetCatalogs: 1 });
     expect(liveNames(world)).toEqual(['console-events', 'http-lookup', 'kafka-orders']);
     expect(recordDeployments(world)).toHaveLength(deployments);
 

@@ -73,7 +73,7 @@ extra: 1
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
-        'unknown top-level key `extra` (expected jars, tables)',
+        'unknown top-level key `extra` (expected jars, tables, usage)',
         'jars["ftp://nope/a.jar"]: the key must be an oss://, https:// or http:// URL',
         'jars["oss://b/b.jar"][0]: unknown key `colour`',
         'jars["oss://b/b.jar"][0].type: required, must be a non-empty string',
@@ -90,5 +90,39 @@ extra: 1
   it('reports unreadable YAML and a document of the wrong shape', () => {
     expect(problemsOf('jars: [unclosed')[0]).toMatch(/^not valid YAML\/JSON/);
     expect(problemsOf('- a\n- b')).toEqual(['the document must be a mapping with a `jars` key']);
+  });
+});
+
+describe('the usage key', () => {
+  it('seeds deployments and tables per target', () => {
+    const { usage } = parseCatalog(`jars: {}
+usage:
+  - workspaceId: ws
+    namespace: ns
+    deployments: [{ name: etl, running: 2, sql: "WITH ('connector' = 'k')" }, { name: jar-job, kind: JAR }]
+    tables: [{ table: vvp.default.t, connector: k }]
+`);
+    expect(usage).toEqual([
+      {
+        workspaceId: 'ws',
+        namespace: 'ns',
+        deployments: [{ name: 'etl', running: 2, sql: "WITH ('connector' = 'k')" }, { name: 'jar-job', kind: 'JAR' }],
+        tables: [{ table: 'vvp.default.t', connector: 'k' }],
+      },
+    ]);
+  });
+
+  it('reports every problem', () => {
+    expect(() => parseCatalog('jars: {}\nusage: [{ workspaceId: ws, deployments: [{ running: -1 }], tables: [{ table: t }], extra: 1 }]', 'u.yaml')).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          'usage[0]: unknown key `extra`',
+          'usage[0].namespace: must be a non-empty string',
+          'usage[0].deployments[0].name: must be a non-empty string',
+          'usage[0].deployments[0].running: must be a whole number >= 0',
+          'usage[0].tables[0].table: must be catalog.database.table',
+        ]),
+      }),
+    );
   });
 });

@@ -495,7 +495,7 @@ describe('routing and control endpoints', () => {
 
   it('answers 404 NotFound JSON for anything that is not an API route', async () => {
     for (const [method, path] of [
-      ['GET', '/api/v2/namespaces/default/deployments'],
+      ['GET', '/api/v2/namespaces/default/jobs'],
       ['PUT', pathFor('ListCustomConnectors', NS)],
       ['GET', '/'],
     ] as const) {

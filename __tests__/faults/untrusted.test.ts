@@ -64,7 +64,8 @@ describe('command: apply on pull-request events', () => {
     expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'warning', message: `command: apply is ignored on ${eventName} events; planning instead.` }));
     expect(run.outputs.result).toBe('planned');
     expect(run.stdout).toContain('Plan: 1 to register, 0 to replace, 1 to delete.');
-    expect(calls(world.emulator)).toEqual({ list: 1, register: 0, delete: 0, total: 1 });
+    // Reads only: the list, and who uses the connector the plan would delete (ListDeployments, GetCatalogs).
+    expect(calls(world.emulator)).toEqual({ list: 1, register: 0, delete: 0, total: 3 });
     expect(liveState(world.emulator)).toEqual(['old-sink:old-sink']);
   });
 });

@@ -55,6 +55,11 @@ describe('quick bench run', () => {
     // Speed-up against the first (least parallel) run, from the measured times.
     const first = results.apply[0]?.wallMs ?? NaN;
     for (const row of results.apply) expect(row.speedup).toBeCloseTo(first / row.wallMs, 9);
+
+    // Impact of one replace: the deployments in pages of 100, then the catalog walk (10 databases).
+    expect(results.impact.calls).toEqual({ ListDeployments: Math.ceil(QUICK_OPTIONS.impactDeployments / 100), GetCatalogs: 1, GetDatabases: 1, GetTables: 10 });
+    // One deployment in 100 declares it inline, one in 100 names a catalog table built on it.
+    expect(results.impact.users).toBe(2 * Math.ceil(QUICK_OPTIONS.impactDeployments / 100));
   });
 
   it('renders deterministic JSON, a table and an SVG chart', () => {
@@ -77,7 +82,8 @@ describe('quick bench run', () => {
     expect(parsed.apply.map((r) => [r.wallMs, r.speedupVsFirst])).toEqual(results.apply.map((r) => [round(r.wallMs, 1), round(r.speedup, 2)]));
 
     const table = resultsTable(results);
-    expect(table.split('\n').filter((line) => /^\| \d/.test(line))).toHaveLength(results.plan.length + results.apply.length);
+    expect(table.split('\n').filter((line) => /^\| \d/.test(line))).toHaveLength(results.plan.length + results.apply.length + 1);
+    expect(table).toContain(`| ${results.impact.deployments} | ${results.impact.tables} |`);
     expect(table).toContain('extrapolated');
 
     const svg = resultsSvg(results);

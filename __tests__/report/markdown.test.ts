@@ -83,17 +83,18 @@ describe('renderComment layout', () => {
     expect(body).toContain('> 1 connector will be replaced (deleted, then registered again): jdbc (ws-1/default).');
   });
 
-  it('has one change table per target with symbol, name, type and why', () => {
-    expect(body).toContain('| `+` | kafka-orders | kafka-orders | not registered in ws-1/default<br>JAR: oss://bucket/connectors/kafka-orders.jar |');
-    expect(body).toContain('| `-/+` | jdbc | jdbc | the live connector contradicts the definition<br>• sink: live true, declared false<br>• lookup: live false, declared true<br>JAR: oss://bucket/connectors/jdbc.jar |');
-    expect(body).toContain('| `-` | old-sink | old-sink | state: absent in connectors/kafka.yaml |');
+  it('has one change table per target with symbol, name and why, and no Type column where every type is the name', () => {
+    expect(body).toContain('| `+` | kafka-orders | not registered in ws-1/default<br>JAR: oss://bucket/connectors/kafka-orders.jar |');
+    expect(body).toContain('| `-/+` | jdbc | the live connector contradicts the definition<br>• sink: live true, declared false<br>• lookup: live false, declared true<br>JAR: oss://bucket/connectors/jdbc.jar |');
+    expect(body).toContain('| `-` | old-sink | state: absent in connectors/kafka.yaml |');
+    expect(body).not.toContain('| Type |');
     expect(lines.filter((l) => l.startsWith('#### ws-1/'))).toEqual(['#### ws-1/analytics', '#### ws-1/default']);
   });
 
   it('folds unchanged and unmanaged connectors away, and lists warnings', () => {
     expect(body).toContain('<details><summary>1 unchanged</summary>');
     expect(body).toContain('<details><summary>1 unmanaged</summary>');
-    expect(body).toContain('| mysql | mysql |');
+    expect(body).toContain('| mysql |');
     expect(body).toContain('- **ws-1/default · jdbc**: formats not checked (connectors/jdbc.yaml:4)');
   });
 
@@ -191,12 +192,12 @@ describe('renderComment snapshots', () => {
 describe('renderComment size limit', () => {
   it('drops unchanged connectors first, and says so', () => {
     const items = [item('register', 'new-one')];
-    for (let n = 0; n < 4000; n++) items.push(item('unchanged', `kept-${n}`));
+    for (let n = 0; n < 6000; n++) items.push(item('unchanged', `kept-${n}`));
     const out = comment(makePlan(items));
     expect(out.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(out).toContain('| `+` | new-one |');
     expect(out).not.toContain('<details>');
-    expect(out).toContain('leaves out the list of 4000 unchanged connectors');
+    expect(out).toContain('leaves out the list of 6000 unchanged connectors');
     expect(out).toContain('job summary of [this workflow run](https://github.com/acme/flink/actions/runs/42)');
   });
 

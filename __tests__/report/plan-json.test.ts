@@ -11,7 +11,11 @@ describe('planToJson', () => {
   const plan = makePlan(
     [
       item('register', 'c-kafka'),
-      item('replace', 'b-jdbc', { differences: ['sink: live true, declared false'], live }),
+      item('replace', 'b-jdbc', {
+        differences: ['sink: live true, declared false'],
+        live,
+        impact: { known: true, deployments: [{ name: 'etl', kind: 'SQLSCRIPT', running: 2, via: ['inline', 'table'] }], tables: ['vvp.default.t'], incomplete: false },
+      }),
       item('delete', 'a-old', { target: WS1_ANALYTICS, type: undefined }),
       item('unchanged', 'z-mysql'),
       item('unchanged', 'm-mysql'),
@@ -35,12 +39,14 @@ describe('planToJson', () => {
     expect(json.targets.map((t) => `${t.workspaceId}/${t.namespace}`)).toEqual(['ws-1/analytics', 'ws-1/default']);
     const [analytics, def] = json.targets;
     expect(analytics?.changes).toEqual([
-      { action: 'delete', name: 'a-old', type: null, jarUrl: null, reason: 'state: absent in connectors/kafka.yaml', differences: [] },
+      { action: 'delete', name: 'a-old', type: null, jarUrl: null, reason: 'state: absent in connectors/kafka.yaml', differences: [], impact: null },
     ]);
     expect(analytics?.unmanaged).toEqual(['stray']);
     expect(def?.changes.map((c) => c.name)).toEqual(['b-jdbc', 'c-kafka']);
     expect(def?.changes[0]).toMatchObject({ action: 'replace', jarUrl: 'oss://bucket/connectors/b-jdbc.jar', differences: ['sink: live true, declared false'] });
     expect(def?.unchanged).toEqual(['m-mysql', 'z-mysql']);
+    expect(def?.changes[0]?.impact).toEqual({ known: true, deployments: [{ name: 'etl', kind: 'SQLSCRIPT', running: 2, via: ['inline', 'table'] }], tables: ['vvp.default.t'], incomplete: false, note: null });
+    expect(def?.changes[1]?.impact).toBeNull();
   });
 
   it('carries no live-only volatile fields', () => {

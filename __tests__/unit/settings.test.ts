@@ -30,6 +30,12 @@ describe('readSettings', () => {
     expect(Object.isFrozen(s)).toBe(true);
   });
 
+  it('reads the impact inputs: on by default, 2000 tables, deletes in use refused', () => {
+    expect(readSettings(reader({}), {}, context)).toMatchObject({ impact: true, impactScanLimit: 2000, protectInUse: true });
+    expect(readSettings(reader({ impact: 'false', 'impact-scan-limit': '50', 'protect-in-use': 'no' }), {}, context)).toMatchObject({ impact: false, impactScanLimit: 50, protectInUse: false });
+    expect(() => readSettings(reader({ 'impact-scan-limit': '0' }), {}, context)).toThrow(/impact-scan-limit/);
+  });
+
   it('collects every bad input at once', () => {
     let error: unknown;
     try {

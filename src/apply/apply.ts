@@ -187,8 +187,8 @@ class TargetApply {
     );
     for (const item of removals) {
       if (item.action === 'delete' && gone.has(item.name)) {
-        const tables = this.tables.get(item.name) ?? [];
-        this.finish(item, 'done', tables.length > 0 ? `tables built on it: ${tablesText(tables)}` : undefined);
+        // The outcome carries the tables; the renderers name them, so the message does not.
+        this.finish(item, 'done');
       }
     }
   }

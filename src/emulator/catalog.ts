@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import * as yaml from 'js-yaml';
 import type { ConnectorProperty, LiveConnector, TableMeta } from '../model.js';
+import { type TargetUsageSpec, validateUsageSpecs } from './usage.js';
 
 /**
  * One connector a JAR declares, as written in a catalog. Missing booleans
@@ -30,10 +31,14 @@ export interface ConnectorSpec {
 /** JAR URL -> the connectors that JAR declares (an empty list: a JAR the platform cannot parse). */
 export type JarCatalog = Readonly<Record<string, readonly ConnectorSpec[]>>;
 
-/** What a catalog file holds: the JARs, and optionally the tables built on each connector name. */
+/**
+ * What a catalog file holds: the JARs, optionally the tables a delete of each connector name
+ * reports, and optionally the deployments and catalog tables of some targets (`usage`).
+ */
 export interface CatalogFile {
   readonly catalog: JarCatalog;
   readonly tables: Readonly<Record<string, readonly TableMeta[]>>;
+  readonly usage: readonly TargetUsageSpec[];
 }
 
 /** A catalog that does not have the expected shape; `problems` lists every one found. */
@@ -105,12 +110,14 @@ export function validateCatalogDocument(document: unknown, source = '<catalog>')
     throw new CatalogError(source, ['the document must be a mapping with a `jars` key']);
   }
   for (const key of Object.keys(document)) {
-    if (key !== 'jars' && key !== 'tables') problems.push(`unknown top-level key \`${key}\` (expected jars, tables)`);
+    if (key !== 'jars' && key !== 'tables' && key !== 'usage') problems.push(`unknown top-level key \`${key}\` (expected jars, tables, usage)`);
   }
   const catalog = validateJars(document.jars, problems);
   const tables = validateTables(document.tables, problems);
+  const usage = document.usage === undefined ? { specs: [] } : validateUsageSpecs(document.usage);
+  if ('problems' in usage) problems.push(...usage.problems);
   if (problems.length > 0) throw new CatalogError(source, problems);
-  return { catalog, tables };
+  return { catalog, tables, usage: 'specs' in usage ? usage.specs : [] };
 }
 
 function validateJars(value: unknown, problems: string[]): JarCatalog {

@@ -65,7 +65,7 @@ async function readSettings(argv: string[], env: NodeJS.ProcessEnv): Promise<Cli
     throw new Error('Give both an AccessKeyId and an AccessKeySecret (flags or ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET), or neither for the demo key.');
   }
 
-  const { catalog, tables } = await loadCatalogFile(values.catalog);
+  const { catalog, tables, usage } = await loadCatalogFile(values.catalog);
   return {
     catalogPath: values.catalog,
     demoKey,
@@ -76,6 +76,7 @@ async function readSettings(argv: string[], env: NodeJS.ProcessEnv): Promise<Cli
       securityTokens: securityToken ? { [accessKeyId]: securityToken } : undefined,
       catalog,
       tables,
+      usage,
       latencyMs: integerFlag('latency-ms', values['latency-ms']),
       visibilityDelayMs: integerFlag('visibility-delay-ms', values['visibility-delay-ms']),
     },
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   } else {
     console.log(`accepting AccessKeyId ${accessKeyId}`);
   }
-  console.log(`control endpoints: ${emulator.url}/__emulator/{stats,state,faults,seed,config}`);
+  console.log(`control endpoints: ${emulator.url}/__emulator/{stats,state,faults,seed,usage,config}`);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -1,6 +1,6 @@
 /**
  * A local emulator of the Ververica workspace API's three connector
- * operations, speaking the same wire protocol as the cloud: ROA paths,
+ * operations and the reads of deployments and catalogs, speaking the same wire protocol as the cloud: ROA paths,
  * ACS3-HMAC-SHA256 signatures, the `{requestId, success, ...}` envelope, gateway
  * error bodies. The real SDK runtime can point at it with
  * `endpoint: '127.0.0.1:PORT', protocol: 'http'`.
@@ -18,10 +18,12 @@ import { FaultQueue, parseFaultRule, type ApiAction, type FaultEffect, type Faul
 import { verifySignature, type KeyRecord } from './signature.js';
 import { WorkspaceStore, type TargetState } from './state.js';
 import { readBody } from './http.js';
+import { type TargetUsageSpec, type UsageSpec, UsageStore, validateUsageSpecs } from './usage.js';
 
 export type { ApiAction, FaultRule } from './faults.js';
 export type { ConnectorSpec, JarCatalog } from './catalog.js';
 export type { TargetState } from './state.js';
+export type { DeploymentSpec, TableSpec, TargetUsageSpec, UsageSpec } from './usage.js';
 
 /** The API version the emulator serves; requests for another are refused. */
 export const API_VERSION = '2022-07-18';
@@ -45,6 +47,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Connector name -> the tables a delete of it reports. */
   tables?: Record<string, readonly TableMeta[]>;
+  /** Deployments and catalog tables per target (the catalog file's `usage`). */
+  usage?: readonly TargetUsageSpec[];
 }
 
 /** API calls received, by action (`Unknown` for requests no route matched), faulted and refused ones included. */
@@ -64,6 +68,8 @@ export interface EmulatorHandle {
   connectors(workspaceId: string, namespace: string): LiveConnector[];
   /** Puts connectors in place as if registered outside the action, visible at once (same name: replaced). */
   seed(workspaceId: string, namespace: string, connectors: readonly LiveConnector[]): void;
+  /** Adds deployments and catalog tables to a target (same name: replaced). */
+  seedUsage(workspaceId: string, namespace: string, usage: UsageSpec): void;
   injectFault(fault: FaultRule): void;
   clearFaults(): void;
   /** Applies to registrations made from now on. */
@@ -80,6 +86,8 @@ interface Route {
   readonly action: ApiAction;
   readonly namespace: string;
   readonly connectorName?: string;
+  readonly catalog?: string;
+  readonly database?: string;
 }
 
 /** A response computed but not yet written, so faults can delay or drop it. */
@@ -105,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
 
 class Emulator {
   private readonly store: WorkspaceStore;
+  private readonly usage = new UsageStore();
   private readonly faults = new FaultQueue();
   private readonly keys: Map<string, KeyRecord>;
   private readonly catalog: JarCatalog;
@@ -123,6 +132,7 @@ class Emulator {
     this.store = new WorkspaceStore(options.now);
     this.catalog = options.catalog;
     this.tables = options.tables ?? {};
+    for (const u of options.usage ?? []) this.usage.seed(u, u);
     this.latencyMs = nonNegative(options.latencyMs ?? 0, 'latencyMs');
     this.visibilityDelayMs = nonNegative(options.visibilityDelayMs ?? 0, 'visibilityDelayMs');
     this.server = createServer((req, res) => {
@@ -157,6 +167,7 @@ class Emulator {
       },
       connectors: (workspaceId, namespace) => this.store.listAll({ workspaceId, namespace }),
       seed: (workspaceId, namespace, connectors) => this.store.seed({ workspaceId, namespace }, connectors.map(specToConnector)),
+      seedUsage: (workspaceId, namespace, usage) => this.usage.seed({ workspaceId, namespace }, usage),
       injectFault: (fault) => {
         const checked = parseFaultRule(fault);
         if (typeof checked === 'string') throw new TypeError(`invalid fault rule: ${checked}`);
@@ -304,6 +315,17 @@ class Emulator {
         return this.register(target, rawQuery, verdict.accessKeyId, requestId, refuse);
       case 'DeleteCustomConnector':
         return this.remove(target, route.connectorName ?? '', requestId, refuse);
+      case 'ListDeployments': {
+        const query = new URLSearchParams(rawQuery);
+        const page = this.usage.deployments(target, Number(query.get('pageIndex') ?? '1') || 1, Number(query.get('pageSize') ?? '10') || 10);
+        return { status: 200, body: { ...(success(requestId, page.data) as object), pageIndex: page.pageIndex, pageSize: page.pageSize, totalSize: page.totalSize } };
+      }
+      case 'GetCatalogs':
+        return { status: 200, body: success(requestId, this.usage.catalogs(target)) };
+      case 'GetDatabases':
+        return { status: 200, body: success(requestId, this.usage.databases(target, route.catalog ?? '')) };
+      case 'GetTables':
+        return { status: 200, body: success(requestId, this.usage.tablesOf(target, route.catalog ?? '', route.database ?? '')) };
     }
   }
 
@@ -381,6 +403,14 @@ class Emulator {
         }
         return ok({ seeded: checked.specs.length });
       }
+      case 'POST /__emulator/usage': {
+        const parsed = parseJson(body);
+        if (parsed instanceof Error) return bad(parsed.message);
+        const checked = validateUsageSpecs(parsed);
+        if ('problems' in checked) return bad(checked.problems.join('; '));
+        for (const spec of checked.specs) this.usage.seed(spec, spec);
+        return ok({ seeded: checked.specs.length });
+      }
       case 'POST /__emulator/config': {
         const parsed = parseJson(body);
         if (parsed instanceof Error) return bad(parsed.message);
@@ -428,12 +458,29 @@ export function matchRoute(method: string, rawPath: string): Route | undefined {
   if (rest.length === 1 && /^connectors(%3a|:)register$/i.test(rest[0] ?? '') && method === 'POST') {
     return { action: 'RegisterCustomConnector', namespace };
   }
+  if (method === 'GET') {
+    const usage = matchUsageRoute(namespace, rest);
+    if (usage !== undefined) return usage;
+  }
   if (rest.length === 2 && rest[0] === 'connectors' && method === 'DELETE') {
     const connectorName = decodeSegment(rest[1] ?? '');
     if (connectorName === undefined || connectorName === '') return undefined;
     return { action: 'DeleteCustomConnector', namespace, connectorName };
   }
   return undefined;
+}
+
+/** `deployments`, `catalogs`, `catalogs/{c}/databases`, `catalogs/{c}/databases/{d}/tables`. */
+function matchUsageRoute(namespace: string, rest: readonly string[]): Route | undefined {
+  if (rest.length === 1 && rest[0] === 'deployments') return { action: 'ListDeployments', namespace };
+  if (rest[0] !== 'catalogs') return undefined;
+  if (rest.length === 1) return { action: 'GetCatalogs', namespace };
+  const catalog = decodeSegment(rest[1] ?? '');
+  if (!catalog || rest[2] !== 'databases') return undefined;
+  if (rest.length === 3) return { action: 'GetDatabases', namespace, catalog };
+  const database = decodeSegment(rest[3] ?? '');
+  if (!database || rest.length !== 5 || rest[4] !== 'tables') return undefined;
+  return { action: 'GetTables', namespace, catalog, database };
 }
 
 function decodeSegment(segment: string): string | undefined {

@@ -52,9 +52,14 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
     });
     out.endGroup();
     // Each finished change was logged as it happened; the result repeats only what did not finish.
-    out.startGroup('Result');
-    out.info(renderApplyText(applied, { unfinishedOnly: true }));
-    out.endGroup();
+    // The `Apply:` line stays outside the group, so it is visible without opening it.
+    const lines = renderApplyText(applied, { unfinishedOnly: true }).split('\n');
+    if (lines.length > 1) {
+      out.startGroup('Result');
+      out.info(lines.slice(0, -1).join('\n'));
+      out.endGroup();
+    }
+    out.info(lines[lines.length - 1] ?? '');
   } else {
     out.info('Nothing to apply.');
   }

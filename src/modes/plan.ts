@@ -14,16 +14,31 @@ export function deletesRefusal(plan: Plan, settings: Pick<Settings, 'allowDelete
   return `allow-deletes is false, but the plan deletes ${plan.counts.delete} connector(s): ${deletes.join(', ')}. Make deletes a separate change.`;
 }
 
+/** Why the plan may not go ahead (`protect-in-use: true` and a delete of a connector running jobs use), if it may not. */
+export function inUseRefusal(plan: Plan, settings: Pick<Settings, 'protectInUse'>): string | undefined {
+  if (!settings.protectInUse) return undefined;
+  const inUse = plan.targets.flatMap((t) =>
+    t.items
+      .filter((i) => i.action === 'delete')
+      .flatMap((i) => {
+        const running = (i.impact?.deployments ?? []).filter((d) => d.running > 0);
+        return running.length > 0 ? [`${i.name} in ${targetKey(t.target)} (used by ${running.map((d) => `${d.name}, ${d.running} running`).join('; ')})`] : [];
+      }),
+  );
+  if (inUse.length === 0) return undefined;
+  return `protect-in-use is true, but the plan deletes ${inUse.length} connector(s) used by deployments with running jobs: ${inUse.join(', ')}. Their next restart would fail. Stop or move those jobs first, or set protect-in-use: false.`;
+}
+
 /**
  * Writes the summary and, on pull requests, the sticky comment; the comment shows the plan even
  * when it is refused, so reviewers see why.
  */
 export async function reportPlan(ctx: RunContext, plan: Plan, fingerprint: string, refusal: string | undefined, postsComment: boolean): Promise<RunResult> {
   const { settings, out } = ctx;
-  await out.summary(renderSummary({ plan, context: ctx.report }));
+  await out.summary(renderSummary({ plan, context: ctx.report, refusal }));
   const pullNumber = settings.event.pullNumber;
   if (postsComment && settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
-    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report }));
+    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report, refusal }));
   }
   if (refusal) return fail(ctx, refusal);
   const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';

@@ -2,8 +2,11 @@
 import { loadDefinitions } from '../definitions/validate.js';
 import type { DefinitionError, DesiredConnector } from '../model.js';
 import { renderDefinitionErrors } from '../report/summaries.js';
+import { renderInvalidComment } from '../report/invalid.js';
+import { commentMarker } from '../report/markdown.js';
+import { postComment } from './comment.js';
 import type { Reporter } from './reporter.js';
-import type { RunContext } from './run-context.js';
+import { PULL_REQUEST_EVENTS, type RunContext, messageOf } from './run-context.js';
 
 function annotateDefinitionErrors(out: Reporter, errors: readonly DefinitionError[]): void {
   for (const e of errors) {
@@ -24,5 +27,14 @@ export async function loadDesired(ctx: RunContext): Promise<DesiredConnector[] |
   if (errors.length === 0) return loaded.connectors;
   annotateDefinitionErrors(out, errors);
   await out.summary(renderDefinitionErrors(errors));
+  // The PR's comment must not keep showing a plan for definitions that are no longer there.
+  const { event } = settings;
+  if (settings.comment && settings.command !== 'export' && event.pullNumber !== undefined && PULL_REQUEST_EVENTS.has(event.name) && !event.fromFork) {
+    try {
+      await postComment(ctx, event.pullNumber, renderInvalidComment(commentMarker(settings.commentKey), errors, ctx.report));
+    } catch (error) {
+      out.warning(`Could not update the plan comment: ${messageOf(error, ctx.deps.secrets)}`);
+    }
+  }
   return undefined;
 }

@@ -1,5 +1,6 @@
 /** Observe the workspace and plan: the step every mode but export ends with. */
-import type { DesiredConnector, Plan } from '../model.js';
+import { impactLine, impactSentence } from '../impact/impact.js';
+import type { DesiredConnector, Plan, PlanItem } from '../model.js';
 import { targetKey } from '../model.js';
 import { observe } from '../observe.js';
 import { buildPlan, hasChanges, targetsOf } from '../plan/plan.js';
@@ -7,9 +8,17 @@ import type { TargetRecord } from '../record/record.js';
 import { oneLine } from '../report/escape.js';
 import { planJsonOutput } from '../report/plan-json.js';
 import { renderPlanText } from '../report/text.js';
-import type { ConnectorApi } from '../ververica/connectors.js';
+import type { ConnectorApi, UsageApi } from '../ververica/connectors.js';
+import { readImpact } from './impact.js';
 import type { Reporter } from './reporter.js';
 import type { RunContext } from './run-context.js';
+
+/** ` Used by ...; 3 tables. Running jobs keep ...`, or nothing when the impact was not read. */
+function impactText(item: PlanItem): string {
+  if (item.impact === undefined || (item.action !== 'replace' && item.action !== 'delete')) return '';
+  const sentence = impactSentence(item.action, item.impact);
+  return ` Impact: ${impactLine(item.impact)}.${sentence ? ` ${sentence}` : ''}`;
+}
 
 function annotatePlan(out: Reporter, plan: Plan): void {
   for (const t of plan.targets) {
@@ -17,15 +26,15 @@ function annotatePlan(out: Reporter, plan: Plan): void {
       const location = item.desired?.location;
       if (!location) continue;
       const props = { file: location.file, startLine: location.line, title: `Flink connector ${item.action}` };
-      if (item.action === 'delete') out.warning(`${item.name} in ${targetKey(t.target)} will be deleted: ${item.reason}`, props);
+      if (item.action === 'delete') out.warning(`${item.name} in ${targetKey(t.target)} will be deleted: ${item.reason}.${impactText(item)}`, props);
       if (item.action === 'replace') {
-        out.warning(`${item.name} in ${targetKey(t.target)} will be replaced (deleted, then registered): ${[item.reason, ...(item.differences ?? [])].join('; ')}`, props);
+        out.warning(`${item.name} in ${targetKey(t.target)} will be replaced (deleted, then registered): ${[item.reason, ...(item.differences ?? [])].join('; ')}.${impactText(item)}`, props);
       }
     }
   }
+  // Warnings without a place are in the plan's log text already.
   for (const w of plan.warnings) {
     if (w.location) out.notice(w.message, { file: w.location.file, startLine: w.location.line, title: 'Flink connector plan' });
-    else out.info(`note: ${w.message}`);
   }
 }
 
@@ -43,18 +52,36 @@ export function setPlanOutputs(out: Reporter, plan: Plan): void {
   out.setOutput('plan-json', planJsonOutput(plan));
 }
 
-/** One list per target, then the pure plan; logged, annotated and set as outputs. */
-export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[], api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<Plan> {
+/**
+ * One list per target, then the pure plan; logged, annotated and set as outputs. With `usageApi`
+ * (and `impact: true`), replaces and deletes also get their impact, read only where there are any.
+ */
+export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[], api: ConnectorApi, records: Map<string, TargetRecord> | undefined, usageApi?: UsageApi): Promise<Plan> {
   const { settings, out } = ctx;
   const plannedTargets = targetsOf(desired, records);
   out.startGroup(`Read ${plannedTargets.length} target(s)`);
   const observed = await observe(plannedTargets, api, settings.parallelism);
   for (const t of plannedTargets) out.info(`${oneLine(targetKey(t))}: ${observed.get(targetKey(t))?.length ?? 0} connector(s) live`);
   out.endGroup();
-  const plan = buildPlan(desired, observed, { prune: settings.prune, records });
+  let plan = buildPlan(desired, observed, { prune: settings.prune, records });
+  if (usageApi !== undefined && settings.impact && (plan.counts.replace > 0 || plan.counts.delete > 0)) {
+    const warningsBefore = plan.warnings.length;
+    out.startGroup('Read the impact of replaces and deletes');
+    plan = await readImpact(plan, usageApi, {
+      parallelism: settings.parallelism,
+      scanLimit: settings.impactScanLimit,
+      onRead: (target, deployments, tables) => out.info(`${targetKey(target)}: ${deployments} deployment(s), ${tables} catalog table(s) read`),
+    });
+    out.endGroup();
+    // A refused read or a stopped walk is a workflow warning, not only a line of the plan.
+    for (const w of plan.warnings.slice(warningsBefore)) out.warning(w.message, { title: 'Flink connector impact' });
+  }
+  // The `Plan:` line stays outside the group, so it is visible without opening it.
+  const text = renderPlanText(plan).split('\n');
   out.startGroup('Plan');
-  out.info(renderPlanText(plan));
+  out.info(text.slice(0, -1).join('\n'));
   out.endGroup();
+  out.info(text[text.length - 1] ?? '');
   annotatePlan(out, plan);
   setPlanOutputs(out, plan);
   return plan;

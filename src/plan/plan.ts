@@ -153,6 +153,7 @@ export function buildPlan(
     if (unmanaged.length > 0) {
       warnings.push({
         target,
+        kind: 'unmanaged',
         message: `${unmanaged.length} connector${unmanaged.length === 1 ? '' : 's'} in ${key} ${unmanaged.length === 1 ? 'is' : 'are'} not declared in any definition and will be left alone: ${unmanaged.map((i) => i.name).join(', ')}.`,
       });
     }

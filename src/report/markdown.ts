@@ -8,6 +8,7 @@
 import { targetKey } from '../model.js';
 import type { ApplyOutcome, ApplyResult, Plan, PlanItem, PlanWarning, TargetPlan } from '../model.js';
 import { formatDuration } from '../duration.js';
+import { impactLine, impactSentence } from '../impact/impact.js';
 import { escapeMarkdown as esc, sanitizeMarkerKey } from './escape.js';
 import { SYMBOLS, applyLine, isChange, planLine, plural, recordLine } from './format.js';
 
@@ -54,6 +55,8 @@ interface ReportInput {
   readonly applied?: ApplyResult;
   /** Shown as a note when the plan was made without credentials (definitions checked only). */
   readonly validationOnly?: string;
+  /** Why the plan may not go ahead (`allow-deletes`, `protect-in-use`), shown above the tables. */
+  readonly refusal?: string;
 }
 
 export interface CommentInput extends ReportInput {
@@ -76,9 +79,13 @@ interface Caps {
   readonly differences: number;
   readonly tables: number;
   readonly listNames: number;
+  /** Deployments and tables named in an impact, per list. */
+  readonly impactNames: number;
+  /** Characters of one impact line (the summary shows every name). */
+  readonly impact: number;
 }
-const COMMENT_CAPS: Caps = { name: 120, reason: 300, message: 600, differences: 10, tables: 10, listNames: 20 };
-const SUMMARY_CAPS: Caps = { name: 256, reason: 1000, message: 4000, differences: 50, tables: 100, listNames: 20 };
+const COMMENT_CAPS: Caps = { name: 120, reason: 300, message: 600, differences: 10, tables: 10, listNames: 20, impactNames: 5, impact: 1200 };
+const SUMMARY_CAPS: Caps = { name: 256, reason: 1000, message: 4000, differences: 50, tables: 100, listNames: 20, impactNames: Infinity, impact: 200_000 };
 
 const STATUS: Readonly<Record<ApplyOutcome['status'], string>> = {
   done: '✅ done',
@@ -86,8 +93,9 @@ const STATUS: Readonly<Record<ApplyOutcome['status'], string>> = {
   skipped: '⏭️ skipped',
 };
 
-const CHANGE_TABLE_HEAD = '| | Connector | Type | Change |\n|:-:|---|---|---|';
-const NAME_TABLE_HEAD = '| Connector | Type |\n|---|---|';
+/** The Type column is shown only when some row's type differs from its name (cells: only those rows). */
+const changeTableHead = (withType: boolean): string => (withType ? '| | Connector | Type | Change |\n|:-:|---|---|---|' : '| | Connector | Change |\n|:-:|---|---|');
+const nameTableHead = (withType: boolean): string => (withType ? '| Connector | Type |\n|---|---|' : '| Connector |\n|---|');
 const APPLY_TABLE_HEAD = '| | Connector | Target | Action | Status | Duration | Details |\n|:-:|---|---|---|---|--:|---|';
 const COUNT_TABLE_HEAD = '| Target | Register | Replace | Delete |\n|---|--:|--:|--:|';
 
@@ -149,28 +157,78 @@ function validationNote(note: string | undefined): string | undefined {
   return note === undefined ? undefined : `> [!NOTE]\n> ${esc(note, 1000)}`;
 }
 
+function refusalNote(refusal: string | undefined): string | undefined {
+  return refusal === undefined ? undefined : `> [!CAUTION]\n> **Refused:** ${esc(refusal, 2000)}`;
+}
+
+const typeDiffers = (item: PlanItem): boolean => item.type !== undefined && item.type !== '' && item.type !== item.name;
+const withType = (items: readonly PlanItem[]): boolean => items.some(typeDiffers);
+
+/** The last path segment of a JAR URL: what tells two versions apart at a glance. */
+function jarFile(url: string): string {
+  return url.replace(/[?#].*$/, '').split('/').filter((p) => p !== '').at(-1) ?? url;
+}
+
+/** `JAR: a-1.jar -> a-2.jar`, the full URLs folded under it (or in the line itself when the file names match). */
+function jarDiff(from: string, to: string, caps: Caps): string {
+  const full = `${esc(from, caps.reason)} -&gt; ${esc(to, caps.reason)}`;
+  if (jarFile(from) === jarFile(to)) return `JAR: ${full}`;
+  return `<details><summary>JAR: ${esc(jarFile(from), caps.name)} -&gt; ${esc(jarFile(to), caps.name)}</summary>${full}</details>`;
+}
+
+/** For a new connector: the capabilities, formats and dependencies its definition declares. */
+function declaredOffer(item: PlanItem, caps: Caps): string | undefined {
+  const d = item.desired;
+  if (item.action !== 'register' || d === undefined) return undefined;
+  const parts: string[] = [];
+  const roles = (['source', 'sink', 'lookup'] as const).filter((k) => d[k] === true);
+  if (roles.length > 0) parts.push(roles.join(', '));
+  if (d.supportedFormats !== undefined && d.supportedFormats.length > 0) parts.push(`formats: ${esc(d.supportedFormats.join(', '), caps.reason)}`);
+  if (d.dependencies !== undefined && d.dependencies.length > 0) parts.push(`dependencies: ${esc(d.dependencies.join(', '), caps.reason)}`);
+  return parts.length > 0 ? `Provides: ${parts.join(' · ')}` : undefined;
+}
+
 function changeCell(item: PlanItem, caps: Caps): string {
   const parts = [esc(item.reason, caps.reason)];
-  const differences = item.differences ?? [];
+  const jarChange = item.action === 'replace' && item.recorded !== undefined && item.jarUrl !== undefined && item.recorded.jarUrl !== item.jarUrl;
+  const jarDifference = jarChange ? `jar_url: recorded ${item.recorded?.jarUrl ?? ''}, declared ${item.jarUrl ?? ''}` : undefined;
+  const differences = (item.differences ?? []).filter((d) => d !== jarDifference);
   for (const d of differences.slice(0, caps.differences)) parts.push(`• ${esc(d, caps.reason)}`);
   if (differences.length > caps.differences) parts.push(`• … and ${differences.length - caps.differences} more`);
-  if (item.jarUrl !== undefined && (item.action === 'register' || item.action === 'replace')) {
+  if (jarChange) parts.push(jarDiff(item.recorded?.jarUrl ?? '', item.jarUrl ?? '', caps));
+  else if (item.jarUrl !== undefined && (item.action === 'register' || item.action === 'replace')) {
     parts.push(`JAR: ${esc(item.jarUrl, caps.reason)}`);
   }
+  const offer = declaredOffer(item, caps);
+  if (offer !== undefined) parts.push(offer);
   if (item.description) parts.push(`<sub>${esc(item.description, caps.reason)}</sub>`);
+  if (item.impact !== undefined && (item.action === 'replace' || item.action === 'delete')) {
+    const sentence = impactSentence(item.action, item.impact);
+    parts.push(`**Impact:** ${esc(impactLine(item.impact, caps.impactNames), caps.impact)}.${sentence ? ` ${esc(sentence, caps.reason)}` : ''}`);
+  }
   return parts.filter((p) => p !== '').join('<br>');
 }
 
-function itemRow(item: PlanItem, caps: Caps): string {
-  return `| ${code(SYMBOLS[item.action])} | ${cell(esc(item.name, caps.name))} | ${cell(esc(item.type, caps.name))} | ${cell(changeCell(item, caps))} |`;
+function typeCell(item: PlanItem, caps: Caps): string {
+  return typeDiffers(item) ? ` ${esc(item.type, caps.name)} |` : '  |';
 }
 
-function nameRow(item: PlanItem, caps: Caps): string {
-  return `| ${cell(esc(item.name, caps.name))} | ${cell(esc(item.type, caps.name))} |`;
+function itemRow(item: PlanItem, caps: Caps, showType: boolean): string {
+  return `| ${code(SYMBOLS[item.action])} | ${cell(esc(item.name, caps.name))} |${showType ? typeCell(item, caps) : ''} ${cell(changeCell(item, caps))} |`;
+}
+
+function changeTable(items: readonly PlanItem[], caps: Caps): string {
+  const showType = withType(items);
+  return [changeTableHead(showType), ...items.map((i) => itemRow(i, caps, showType))].join('\n');
+}
+
+function nameRow(item: PlanItem, caps: Caps, showType: boolean): string {
+  return `| ${cell(esc(item.name, caps.name))} |${showType ? typeCell(item, caps) : ''}`;
 }
 
 function folded(items: readonly PlanItem[], label: string, caps: Caps): string {
-  return [`<details><summary>${items.length} ${label}</summary>`, '', NAME_TABLE_HEAD, ...items.map((i) => nameRow(i, caps)), '', '</details>'].join('\n');
+  const showType = withType(items);
+  return [`<details><summary>${items.length} ${label}</summary>`, '', nameTableHead(showType), ...items.map((i) => nameRow(i, caps, showType)), '', '</details>'].join('\n');
 }
 
 function warningLine(warning: PlanWarning, caps: Caps): string {
@@ -304,7 +362,7 @@ function commentBody(input: CommentInput, level: Level, countRows: number): stri
     for (const tp of plan.targets) {
       blocks.push(`#### ${esc(targetKey(tp.target), caps.name)}`);
       const changes = tp.items.filter(isChange);
-      blocks.push(changes.length > 0 ? [CHANGE_TABLE_HEAD, ...changes.map((i) => itemRow(i, caps))].join('\n') : 'No changes.');
+      blocks.push(changes.length > 0 ? changeTable(changes, caps) : 'No changes.');
       const unchanged = tp.items.filter((i) => i.action === 'unchanged');
       if (unchanged.length > 0) blocks.push(folded(unchanged, 'unchanged', caps));
       const unmanaged = tp.items.filter((i) => i.action === 'unmanaged');
@@ -313,7 +371,7 @@ function commentBody(input: CommentInput, level: Level, countRows: number): stri
   } else if (level === 'changes') {
     for (const tp of withChanges) {
       blocks.push(`#### ${esc(targetKey(tp.target), caps.name)}`);
-      blocks.push([CHANGE_TABLE_HEAD, ...tp.items.filter(isChange).map((i) => itemRow(i, caps))].join('\n'));
+      blocks.push(changeTable(tp.items.filter(isChange), caps));
     }
     if (quiet > 0) blocks.push(`${plural(quiet, 'other target')} ${quiet === 1 ? 'has' : 'have'} no changes.`);
     if (unchangedTotal > 0) dropped.push(`the list of ${unchangedTotal} unchanged connectors`);
@@ -354,6 +412,7 @@ function composeComment(input: CommentInput, level: Level, countRows = Infinity)
     title(input.plan),
     boldPlanLine(input.plan),
     validationNote(input.validationOnly),
+    refusalNote(input.refusal),
     changeCallout(input.plan, COMMENT_CAPS),
     ...commentBody(input, level, countRows),
     footer(input.context),
@@ -419,8 +478,9 @@ function summaryUnits(input: SummaryInput): Unit[] {
       units.push({ text: 'No connectors.', row: false });
       continue;
     }
-    units.push({ text: CHANGE_TABLE_HEAD, row: false });
-    for (const item of tp.items) units.push({ text: itemRow(item, caps), row: true });
+    const showType = withType(tp.items);
+    units.push({ text: changeTableHead(showType), row: false });
+    for (const item of tp.items) units.push({ text: itemRow(item, caps, showType), row: true });
   }
   if (input.plan.warnings.length > 0) {
     units.push({ text: '\n#### Warnings\n', row: false });
@@ -452,6 +512,7 @@ export function renderSummary(input: SummaryInput): string {
     title(input.plan),
     boldPlanLine(input.plan),
     validationNote(input.validationOnly),
+    refusalNote(input.refusal),
     changeCallout(input.plan, SUMMARY_CAPS),
   ]).join('\n\n');
   const tail = `\n\n${footer(input.context, input.fingerprint)}\n`;

@@ -4,7 +4,7 @@
  * properties) are left out so the same plan always serialises the same way.
  */
 import { targetKey } from '../model.js';
-import type { ChangeAction, Plan, PlanItem, PlanWarning } from '../model.js';
+import type { ChangeAction, Impact, Plan, PlanItem, PlanWarning } from '../model.js';
 import { isChange } from './format.js';
 
 export const PLAN_JSON_VERSION = 1;
@@ -16,6 +16,16 @@ export interface PlanJsonChange {
   readonly jarUrl: string | null;
   readonly reason: string;
   readonly differences: readonly string[];
+  /** For replace and delete when read: who uses the connector; null otherwise. */
+  readonly impact: PlanJsonImpact | null;
+}
+
+export interface PlanJsonImpact {
+  readonly known: boolean;
+  readonly deployments: readonly { readonly name: string; readonly kind: string; readonly running: number; readonly via: readonly string[] }[];
+  readonly tables: readonly string[];
+  readonly incomplete: boolean;
+  readonly note: string | null;
 }
 
 export interface PlanJsonTarget {
@@ -68,6 +78,17 @@ function toChange(item: PlanItem & { readonly action: ChangeAction }): PlanJsonC
     jarUrl: item.jarUrl ?? null,
     reason: item.reason,
     differences: [...(item.differences ?? [])],
+    impact: item.impact === undefined ? null : toImpact(item.impact),
+  };
+}
+
+function toImpact(impact: Impact): PlanJsonImpact {
+  return {
+    known: impact.known,
+    deployments: impact.deployments.map((d) => ({ name: d.name, kind: d.kind, running: d.running, via: [...d.via] })),
+    tables: [...impact.tables],
+    incomplete: impact.incomplete,
+    note: impact.note ?? null,
   };
 }
 
@@ -130,7 +151,7 @@ export const OUTPUT_LIMIT_CHARS = 900_000;
 
 /**
  * The `plan-json` output as text, never over `limit`. A plan too large for it loses detail in
- * steps (unchanged and unmanaged names, then warnings, then reasons and differences, then the
+ * steps (unchanged and unmanaged names, then warnings, then reasons, differences and impacts, then the
  * per-target lists), keeping `summary` and `hasChanges`, and says so with `truncated: true`. The job
  * summary always carries the whole plan.
  */
@@ -141,7 +162,7 @@ export function planJsonOutput(plan: Plan, limit = OUTPUT_LIMIT_CHARS): string {
   const steps: ReadonlyArray<(j: PlanJson) => PlanJson> = [
     (j) => ({ ...j, targets: j.targets.map((t) => ({ ...t, unchanged: [], unmanaged: [] })) }),
     (j) => ({ ...j, warnings: [] }),
-    (j) => ({ ...j, targets: j.targets.map((t) => ({ ...t, changes: t.changes.map((c) => ({ ...c, reason: '', differences: [] })) })) }),
+    (j) => ({ ...j, targets: j.targets.map((t) => ({ ...t, changes: t.changes.map((c) => ({ ...c, reason: '', differences: [], impact: null })) })) }),
     (j) => ({ ...j, targets: [] }),
   ];
   let current: PlanJson = { ...full, truncated: true };

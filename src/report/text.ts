@@ -6,6 +6,7 @@
 import { targetKey } from '../model.js';
 import type { ApplyOutcome, ApplyResult, Plan, PlanItem, PlanWarning, TableMeta, Target } from '../model.js';
 import { formatDuration } from '../duration.js';
+import { impactLine, impactSentence } from '../impact/impact.js';
 import { oneLine } from './escape.js';
 import { PAST_TENSE, SYMBOLS, applyLine, isChange, planLine, recordLine } from './format.js';
 
@@ -28,6 +29,11 @@ function itemLines(item: PlanItem): string[] {
     details.push(`        jar: ${oneLine(item.jarUrl, REASON_MAX)}`);
   }
   if (item.description) details.push(`        description: ${oneLine(item.description, REASON_MAX)}`);
+  if (item.impact !== undefined && (item.action === 'replace' || item.action === 'delete')) {
+    details.push(`        impact: ${oneLine(impactLine(item.impact), NAME_LIST_MAX)}`);
+    const sentence = impactSentence(item.action, item.impact);
+    if (sentence) details.push(`        ${sentence}`);
+  }
   return [head, ...details];
 }
 
@@ -53,8 +59,10 @@ export function renderPlanText(plan: Plan): string {
     if (items.length === 0) lines.push('    no connectors');
     lines.push('');
   }
-  if (plan.warnings.length > 0) {
-    lines.push('Warnings:', ...plan.warnings.map(warningLine), '');
+  // Unmanaged connectors are rows above already: mentioned once.
+  const warnings = plan.warnings.filter((w) => w.kind !== 'unmanaged');
+  if (warnings.length > 0) {
+    lines.push('Warnings:', ...warnings.map(warningLine), '');
   }
   const record = recordLine(plan.counts);
   if (record) lines.push(record);

@@ -4,7 +4,7 @@ import { type LiveConnector, type TableMeta, type Target, targetKey } from '../m
 import { limitConnects } from './connect-limit.js';
 import { CloudError, type FailedBody, answerError, toCloudError } from './errors.js';
 import { type RetryHooks, type RetryPolicy, retryDelay, withRetry } from './retry.js';
-import { type OpenApiConfig, type SdkResponse, Ververica, type WireConnector } from './sdk.js';
+import { type OpenApiConfig, type PagedEnvelope, type SdkResponse, Ververica, type WireConnector, type WireDeployment, type WireTable } from './sdk.js';
 
 /**
  * After a mutation's answer was lost, timed out or was a server error, the service may still have
@@ -36,6 +36,27 @@ export interface ConnectorApi {
   delete(target: Target, name: string, options?: MutationOptions<DeleteReconciler>): Promise<{ tables: TableMeta[]; alreadyGone: boolean }>;
 }
 
+/** One page of `ListDeployments`. */
+export interface DeploymentPage {
+  readonly deployments: readonly WireDeployment[];
+  /** All deployments of the namespace, as the service counts them. */
+  readonly totalSize: number;
+}
+
+/** A catalog table, `properties.connector` naming the connector type it is built on. */
+export interface CatalogTable {
+  readonly name: string;
+  readonly connector?: string;
+}
+
+/** The reads that tell who uses a connector (deployments and catalog tables); read-only. */
+export interface UsageApi {
+  listDeployments(target: Target, pageIndex: number, pageSize: number): Promise<DeploymentPage>;
+  getCatalogs(target: Target): Promise<string[]>;
+  getDatabases(target: Target, catalog: string): Promise<string[]>;
+  getTables(target: Target, catalog: string, database: string): Promise<CatalogTable[]>;
+}
+
 export interface ConnectorApiOptions {
   readonly config: OpenApiConfig;
   readonly requestTimeoutMs: number;
@@ -65,7 +86,9 @@ export function normalizeConnector(wire: WireConnector): LiveConnector {
 /** The runtime's own timers are only a backstop behind `bounded`'s, so they never fire first. */
 const RUNTIME_BACKSTOP_MS = 5_000;
 
-export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
+const tableOf = (t: WireTable): CatalogTable => ({ name: t.name ?? '', connector: t.properties?.connector });
+
+export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi & UsageApi {
   // httpx takes `connectTimeout` as the socket's idle timeout as well: connecting is bounded
   // separately (connect-limit.ts), and the whole answer by `bounded` below.
   const runtime = new $dara.RuntimeOptions({
@@ -79,6 +102,11 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
 
   /** One request, bounded as a whole by `request-timeout`, its failure classified. */
   async function bounded<T>(action: string, target: Target, call: () => Promise<SdkResponse<T>>): Promise<T> {
+    return (await boundedBody(action, target, call)).data as T;
+  }
+
+  /** The same, answering the whole envelope (paged reads need its counts). */
+  async function boundedBody<T>(action: string, target: Target, call: () => Promise<SdkResponse<T>>): Promise<PagedEnvelope<T>> {
     let timer: NodeJS.Timeout | undefined;
     const limit = `${formatDuration(options.requestTimeoutMs)} (request-timeout)`;
     const deadline = new Promise<never>((_, reject) => {
@@ -88,7 +116,7 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
       const response = await Promise.race([call(), deadline]);
       const body = response.body;
       if (!body || body.success !== true) throw answerError(action, response.statusCode ?? 200, body as FailedBody | undefined, secrets, { requestId: response.headers?.['x-acs-request-id'] });
-      return body.data as T;
+      return body;
     } catch (error) {
       throw toCloudError(error, action, secrets);
     } finally {
@@ -145,9 +173,34 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi {
   }
 
   const direct = <U>(call: () => Promise<U>): Promise<U> => call();
+  const ws = (target: Target): { workspace: string } => ({ workspace: target.workspaceId });
+  /** A read: retried like the list. */
+  const read = <T>(action: string, target: Target, call: () => Promise<SdkResponse<T>>): Promise<PagedEnvelope<T>> =>
+    withRetry(() => boundedBody(action, target, call), (e) => toCloudError(e, action, secrets), retry, hooks);
 
   return {
     list,
+
+    async listDeployments(target, pageIndex, pageSize) {
+      const body = await read('ListDeployments', target, () => sdk.listDeployments(target.namespace, { pageIndex, pageSize }, ws(target)));
+      const deployments = body.data ?? [];
+      return { deployments, totalSize: typeof body.totalSize === 'number' ? body.totalSize : deployments.length };
+    },
+
+    async getCatalogs(target) {
+      const { data } = await read('GetCatalogs', target, () => sdk.getCatalogs(target.namespace, ws(target)));
+      return (data ?? []).map((c) => c.name ?? '').filter((n) => n !== '');
+    },
+
+    async getDatabases(target, catalog) {
+      const { data } = await read('GetDatabases', target, () => sdk.getDatabases(target.namespace, catalog, ws(target)));
+      return (data ?? []).map((d) => d.name ?? '').filter((n) => n !== '');
+    },
+
+    async getTables(target, catalog, database) {
+      const { data } = await read('GetTables', target, () => sdk.getTables(target.namespace, catalog, database, ws(target)));
+      return (data ?? []).map(tableOf);
+    },
 
     register(target, jarUrl, expectedNames, mutation = {}) {
       const action = 'RegisterCustomConnector';

@@ -1,6 +1,6 @@
 /**
- * The typed surface of the generated `@alicloud/ververica20220718` SDK for the three connector
- * operations, implemented over the same runtime the SDK uses (`@alicloud/openapi-core`). That SDK is
+ * The typed surface of the generated `@alicloud/ververica20220718` SDK for the connector operations
+ * and the reads of deployments and catalogs, implemented over the same runtime the SDK uses (`@alicloud/openapi-core`). That SDK is
  * not on the registry we can reach; keeping its method names and shapes makes swapping it in a
  * one-file change.
  */
@@ -97,6 +97,48 @@ export interface WireConnector {
   modifierName?: string;
 }
 
+/** The wire shape of `Deployment`, only the fields read here. */
+export interface WireDeployment {
+  deploymentId?: string;
+  name?: string;
+  namespace?: string;
+  executionMode?: string;
+  artifact?: {
+    kind?: string;
+    sqlArtifact?: { sqlScript?: string; additionalDependencies?: string[] };
+    jarArtifact?: Record<string, unknown>;
+  };
+  jobSummary?: { running?: number; starting?: number; cancelling?: number; cancelled?: number; failed?: number; finished?: number };
+}
+
+/** `ListDeployments` carries its paging next to `data` in the envelope. */
+export interface PagedEnvelope<T> extends Envelope<T> {
+  pageIndex?: number;
+  pageSize?: number;
+  totalSize?: number;
+}
+
+export interface ListDeploymentsRequest {
+  /** From 1. */
+  pageIndex: number;
+  pageSize: number;
+}
+
+export interface WireCatalog {
+  name?: string;
+  properties?: Record<string, string>;
+}
+
+export interface WireDatabase {
+  name?: string;
+  comment?: string;
+}
+
+export interface WireTable {
+  name?: string;
+  properties?: Record<string, string>;
+}
+
 const VERSION = '2022-07-18';
 
 export class Ververica {
@@ -138,6 +180,34 @@ export class Ververica {
       `/api/v2/namespaces/${encodeURIComponent(namespace)}/connectors/${encodeURIComponent(connectorName)}`,
       headers,
     );
+  }
+
+  listDeployments(namespace: string, request: ListDeploymentsRequest, headers: WorkspaceHeaders): Promise<SdkResponse<WireDeployment[]>> {
+    return this.call('ListDeployments', 'GET', `${this.ns(namespace)}/deployments`, headers, {
+      pageIndex: String(request.pageIndex),
+      pageSize: String(request.pageSize),
+    });
+  }
+
+  getCatalogs(namespace: string, headers: WorkspaceHeaders): Promise<SdkResponse<WireCatalog[]>> {
+    return this.call('GetCatalogs', 'GET', `${this.ns(namespace)}/catalogs`, headers);
+  }
+
+  getDatabases(namespace: string, catalogName: string, headers: WorkspaceHeaders): Promise<SdkResponse<WireDatabase[]>> {
+    return this.call('GetDatabases', 'GET', `${this.ns(namespace)}/catalogs/${encodeURIComponent(catalogName)}/databases`, headers);
+  }
+
+  getTables(namespace: string, catalogName: string, databaseName: string, headers: WorkspaceHeaders): Promise<SdkResponse<WireTable[]>> {
+    return this.call(
+      'GetTables',
+      'GET',
+      `${this.ns(namespace)}/catalogs/${encodeURIComponent(catalogName)}/databases/${encodeURIComponent(databaseName)}/tables`,
+      headers,
+    );
+  }
+
+  private ns(namespace: string): string {
+    return `/api/v2/namespaces/${encodeURIComponent(namespace)}`;
   }
 
   private async call<T>(
