@@ -12,6 +12,20 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody } from './http.js';
+import {
+  type FakeCommitSeed,
+  type FakeHistory,
+  type FakeIdentity,
+  type FakeMergedPull,
+  appFields,
+  authorOf,
+  commitsBetween,
+  compareCommit,
+  graphqlReply,
+  lagging,
+} from './github-fake-history.js';
+
+export type { FakeCommitSeed, FakeIdentity, FakeMergedPull } from './github-fake-history.js';
 
 /** The groups of endpoints a failure can be injected into. */
 export type FakeRoute = 'comments' | 'deployments' | 'pulls';
@@ -32,6 +46,7 @@ export interface FakeComment {
   html_url: string;
   url: string;
   issue_url: string;
+  performed_via_github_app?: { slug: string; name: string } | null;
 }
 
 export interface FakePullSeed {
@@ -128,6 +143,11 @@ export interface GitHubFakeOptions {
   userLogin?: string;
   /** The branch a non-SHA deployment ref is auto-merged with (see POST deployments). Default `main`. */
   defaultBranch?: string;
+  /**
+   * The kind of token, answered like GitHub does for each (GraphQL `viewer`, `GET /user`, comment
+   * authors). Overrides `botLogin`/`userLogin`.
+   */
+  identity?: FakeIdentity;
 }
 
 export interface GitHubFakeHandle {
@@ -147,6 +167,12 @@ export interface GitHubFakeHandle {
   allow(route: FakeRoute): void;
   /** Every request answered so far, in order (a copy). */
   requests(): FakeRequestLogEntry[];
+  /** Appends commits to the default branch's history (for the compare API). */
+  pushCommits(owner: string, repo: string, commits: readonly FakeCommitSeed[]): void;
+  /** A merged pull request, as `GET /pulls/{n}` answers it (also listed for its merge commit). */
+  addMergedPull(owner: string, repo: string, pull: FakeMergedPull): void;
+  /** The next `times` calls of `GET /commits/{sha}/pulls` answer an empty list, as right after a merge. */
+  lagPullsForCommit(owner: string, repo: string, sha: string, times: number): void;
   close(): Promise<void>;
 }
 
@@ -155,6 +181,7 @@ const COMMENT_MAX_CHARS = 65_536;
 /** Request bodies beyond this are cut off (GitHub's own limits are far below it for these endpoints). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 const STATUS_DESCRIPTION_MAX_CHARS = 140;
+const ENVIRONMENT_MAX_CHARS = 255;
 const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
 const HUMAN: FakeUser = { login: 'octocat', type: 'User' };
@@ -178,6 +205,7 @@ interface RepoState {
   readonly pulls: Map<string, FakePull[]>;
   /** Oldest first. */
   readonly deployments: DeploymentEntry[];
+  readonly history: FakeHistory;
 }
 
 interface RequestContext {
@@ -192,7 +220,7 @@ interface RequestContext {
 
 interface RouteDef {
   readonly pattern: RegExp;
-  readonly group: FakeRoute | 'user';
+  readonly group: FakeRoute | 'user' | 'history';
   readonly methods: Readonly<Record<string, (ctx: RequestContext) => Reply>>;
 }
 
@@ -261,9 +289,13 @@ function credentialOf(header: string | undefined): string | undefined {
 export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<GitHubFakeHandle> {
   const botLogin = options.botLogin ?? 'github-actions[bot]';
   const defaultBranch = options.defaultBranch ?? 'main';
-  const caller: FakeUser = options.userLogin
-    ? { login: options.userLogin, type: 'User' }
-    : { login: botLogin, type: 'Bot' };
+  const caller: FakeUser = options.identity
+    ? authorOf(options.identity)
+    : options.userLogin
+      ? { login: options.userLogin, type: 'User' }
+      : { login: botLogin, type: 'Bot' };
+  const identity: FakeIdentity =
+    options.identity ?? (options.userLogin ? { kind: 'pat', login: options.userLogin } : { kind: 'workflow' });
   const repos = new Map<string, RepoState>();
   const log: FakeRequestLogEntry[] = [];
   const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number; method?: string }>();
@@ -275,7 +307,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     const key = `${owner}/${repo}`.toLowerCase();
     let state = repos.get(key);
     if (!state) {
-      state = { owner, repo, comments: new Map(), pulls: new Map(), deployments: [] };
+      state = { owner, repo, comments: new Map(), pulls: new Map(), deployments: [], history: { commits: [], pulls: new Map(), lag: new Map() } };
       repos.set(key, state);
     }
     return state;
@@ -305,6 +337,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       html_url: `https://github.com/${s.owner}/${s.repo}/pull/${issue}#issuecomment-${id}`,
       url: `${repoUrl(s)}/issues/comments/${id}`,
       issue_url: `${repoUrl(s)}/issues/${issue}`,
+      ...(user.login === caller.login ? appFields(identity) : { performed_via_github_app: null }),
     };
     issueComments(s, issue).push(comment);
     return comment;
@@ -362,6 +395,18 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     return status;
   };
 
+  const pullBody = (s: RepoState, p: FakeMergedPull): FakePull & { merge_commit_sha: string } => ({
+    number: p.number,
+    state: 'closed',
+    merged_at: p.merged_at ?? '2025-01-01T00:00:00Z',
+    merge_commit_sha: p.merge_commit_sha,
+    title: `Pull request #${p.number}`,
+    html_url: `https://github.com/${s.owner}/${s.repo}/pull/${p.number}`,
+    url: `${repoUrl(s)}/pulls/${p.number}`,
+    head: { sha: p.head?.sha ?? 'f'.repeat(40), ref: p.head?.ref ?? `topic-${p.number}` },
+    base: { ref: defaultBranch },
+  });
+
   const stateOf = (ctx: RequestContext): RepoState => repoState(ctx.params[0] ?? '', ctx.params[1] ?? '');
 
   const routes: readonly RouteDef[] = [
@@ -370,9 +415,48 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       group: 'user',
       methods: {
         GET: () =>
-          options.userLogin
-            ? { status: 200, body: { login: options.userLogin, id: 1, type: 'User' } }
+          identity.kind === 'pat'
+            ? { status: 200, body: { login: identity.login, id: 1, type: 'User' } }
             : errorReply(403, 'Resource not accessible by integration'),
+      },
+    },
+    {
+      pattern: /^\/graphql$/,
+      group: 'user',
+      methods: { POST: (ctx) => graphqlReply(identity, ctx.json) },
+    },
+    {
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+      group: 'history',
+      methods: {
+        GET: (ctx) => {
+          const pull = stateOf(ctx).history.pulls.get(Number(ctx.params[2]));
+          return pull ? { status: 200, body: pullBody(stateOf(ctx), pull) } : errorReply(404, 'Not Found');
+        },
+      },
+    },
+    {
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-fA-F]{40})$/,
+      group: 'history',
+      methods: {
+        GET: (ctx) => {
+          const sha = (ctx.params[2] ?? '').toLowerCase();
+          const commit = stateOf(ctx).history.commits.find((c) => c.sha === sha);
+          return commit ? { status: 200, body: compareCommit(commit) } : errorReply(404, 'No commit found for SHA: ' + sha);
+        },
+      },
+    },
+    {
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/compare\/([^/]+)\.\.\.([^/]+)$/,
+      group: 'history',
+      methods: {
+        GET: (ctx) => {
+          const commits = commitsBetween(stateOf(ctx).history, ctx.params[2] ?? '', ctx.params[3] ?? '');
+          if (!commits) return errorReply(404, 'Not Found');
+          const { items, link } = pageOf(commits, ctx.url, ctx.base);
+          const body = { status: commits.length > 0 ? 'ahead' : 'identical', ahead_by: commits.length, behind_by: 0, total_commits: commits.length, commits: items.map(compareCommit), files: [] };
+          return { status: 200, body, headers: link ? { link } : undefined };
+        },
       },
     },
     {
@@ -414,7 +498,12 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls$/,
       group: 'pulls',
       methods: {
-        GET: (ctx) => pagedReply(stateOf(ctx).pulls.get((ctx.params[2] ?? '').toLowerCase()) ?? [], ctx),
+        GET: (ctx) => {
+          const s = stateOf(ctx);
+          const sha = (ctx.params[2] ?? '').toLowerCase();
+          if (lagging(s.history, sha)) return pagedReply([], ctx);
+          return pagedReply(s.pulls.get(sha) ?? [], ctx);
+        },
       },
     },
     {
@@ -491,6 +580,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       return { status: 202, body: { message: `Auto-merged ${defaultBranch} into ${ref} on deployment.` } };
     }
     const env = typeof environment === 'string' && environment !== '' ? environment : 'production';
+    if (charCount(env) > ENVIRONMENT_MAX_CHARS) return bodyTooLong('Deployment', 'environment', ENVIRONMENT_MAX_CHARS);
     const id = nextId++;
     const now = timestamp();
     const url = `${repoUrl(s)}/deployments/${id}`;
@@ -565,7 +655,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       if (!match) continue;
       const handler = route.methods[method];
       if (!handler) return errorReply(404, 'Not Found');
-      if (route.group !== 'user') {
+      if (route.group !== 'user' && route.group !== 'history') {
         const failure = failures.get(route.group);
         if (failure && failure.remaining > 0 && (failure.method === undefined || failure.method === method)) {
           failure.remaining--;
@@ -651,6 +741,18 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       failures.delete(route);
     },
     requests: () => log.map((entry) => ({ ...entry })),
+    pushCommits: (owner, repo, commits) => {
+      repoState(owner, repo).history.commits.push(...commits.map((c) => ({ sha: c.sha.toLowerCase(), message: c.message })));
+    },
+    addMergedPull: (owner, repo, pull) => {
+      const s = repoState(owner, repo);
+      s.history.pulls.set(pull.number, pull);
+      const sha = pull.merge_commit_sha.toLowerCase();
+      s.pulls.set(sha, [...(s.pulls.get(sha) ?? []).filter((p) => p.number !== pull.number), pullBody(s, pull)]);
+    },
+    lagPullsForCommit: (owner, repo, sha, times) => {
+      repoState(owner, repo).history.lag.set(sha.toLowerCase(), times);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -10,7 +10,8 @@ export type GitHubPermission =
   | 'pull-requests: write'
   | 'pull-requests: read'
   | 'deployments: write'
-  | 'deployments: read';
+  | 'deployments: read'
+  | 'contents: read';
 
 export class GitHubPermissionError extends Error {
   override readonly name = 'GitHubPermissionError';

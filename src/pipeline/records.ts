@@ -40,7 +40,7 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
           task: RECORD_TASK,
           accept: (payload) => (payload as { scope?: unknown } | null)?.scope === scope,
         });
-        return [key, stored && parseRecord(stored.payload, target, scope)] as const;
+        return [key, stored && parseRecord(stored.payload, target, scope, stored.sha)] as const;
       }),
     );
     for (const [key, record] of found) {

@@ -25,6 +25,8 @@ export interface TargetRecord {
   readonly targets: readonly string[];
   /** Connector name → what was applied. */
   readonly connectors: Readonly<Record<string, RecordedConnector>>;
+  /** The commit the record was written for (the deployment's sha); known when read, never stored in the payload. */
+  readonly sha?: string;
 }
 
 /** `flink-connectors/<workspace_id>/<namespace_name>` */
@@ -36,7 +38,7 @@ export function environmentOf(target: Target): string {
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** Reads a stored payload; anything that is not a record of this scope is treated as no record. */
-export function parseRecord(payload: unknown, target: Target, scope: string): TargetRecord | undefined {
+export function parseRecord(payload: unknown, target: Target, scope: string, sha?: string): TargetRecord | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const p = payload as Record<string, unknown>;
   if (p.version !== RECORD_VERSION || p.scope !== scope || typeof p.connectors !== 'object' || p.connectors === null) return undefined;
@@ -48,7 +50,7 @@ export function parseRecord(payload: unknown, target: Target, scope: string): Ta
     connectors[name] = { jarUrl: v.jarUrl, type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
   }
   const targets = Array.isArray(p.targets) ? p.targets.filter(isString) : [];
-  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, targets, connectors };
+  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, targets, connectors, ...(sha ? { sha } : {}) };
 }
 
 /**
