@@ -141,3 +141,40 @@ describe('fail closed', () => {
     expect(live(world)).toEqual([]);
   });
 });
+
+describe('comments written by the previous release', () => {
+  /** The plan comment on `pr` as the previous release wrote it: its marker, the fingerprint only. */
+  async function legacyComment(pr: number): Promise<void> {
+    await planOn(world, 90, { 'comment-key': 'legacy' });
+    const body = world.github.comments(OWNER, REPO, 90)[0]?.body ?? '';
+    const old = body
+      .split('\n')
+      .filter((line) => !line.startsWith('<!-- flink-connector-action:changes'))
+      .map((line, i) => (i === 0 ? '<!-- flink-connector-action:legacy -->' : line))
+      .join('\n');
+    world.github.addComment(OWNER, REPO, pr, old, { login: 'github-actions[bot]', type: 'Bot' });
+  }
+
+  it('are checked by their fingerprint, as before', async () => {
+    await world.write({ 'connectors/kafka.yaml': KAFKA });
+    await legacyComment(91);
+    merge(world, 91, 'f1'.repeat(20));
+    const run = await world.apply({ sha: 'f1'.repeat(20), inputs: { 'comment-key': 'legacy' } });
+    expect(run.exitCode, explain(run)).toBe(0);
+    expect(run.stdout).toContain('carries a plan fingerprint only; the plan matches it');
+    expect(live(world)).toEqual(['kafka-orders']);
+    // The result is written into that same comment.
+    expect(world.github.comments(OWNER, REPO, 91)).toHaveLength(1);
+  });
+
+  it('refuse a plan that differs from their fingerprint', async () => {
+    await world.write({ 'connectors/kafka.yaml': KAFKA });
+    await legacyComment(92);
+    await world.write({ 'connectors/mysql.yaml': MYSQL });
+    merge(world, 92, 'f2'.repeat(20));
+    const run = await world.apply({ sha: 'f2'.repeat(20), inputs: { 'comment-key': 'legacy' } });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run).join('\n')).toContain('The plan differs from the one reviewed on pull request #92');
+    expect(live(world)).toEqual([]);
+  });
+});
