@@ -119,7 +119,7 @@ export async function readLatestRecord(
 
 /**
  * The newest deployment of `environment` and `task` whose payload `accept` takes (several jobs may
- * record into one environment), among the newest 100; undefined when there is none.
+ * record into one environment), paging back as far as needed; undefined when there is none.
  */
 export async function readLatestAcceptedRecord(
   octokit: Octokit,
@@ -127,10 +127,11 @@ export async function readLatestAcceptedRecord(
 ): Promise<StoredRecord | undefined> {
   const { owner, repo, environment, task } = query;
   try {
-    const { data } = await octokit.rest.repos.listDeployments({ owner, repo, environment, task, per_page: 100 });
-    for (const d of data) {
-      const payload = decodePayload(d.payload);
-      if (query.accept(payload)) return { id: d.id, ref: d.ref, sha: d.sha, payload, createdAt: d.created_at };
+    for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, { owner, repo, environment, task, per_page: 100 })) {
+      for (const d of data) {
+        const payload = decodePayload(d.payload);
+        if (query.accept(payload)) return { id: d.id, ref: d.ref, sha: d.sha, payload, createdAt: d.created_at };
+      }
     }
     return undefined;
   } catch (error) {

@@ -3,8 +3,16 @@ import { readLatestAcceptedRecord } from '../github/deployments.js';
 import type { DesiredConnector, Target } from '../model.js';
 import { targetFromKey, targetKey } from '../model.js';
 import { targetsOf } from '../plan/plan.js';
-import { RECORD_TASK, type TargetRecord, environmentOf, parseRecord } from '../record/record.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, indexEnvironmentOf, parseIndex, parseRecord } from '../record/record.js';
 import type { RunContext } from './run-context.js';
+
+/** What the scope's index named when the records were read (see `indexEnvironmentOf`). */
+const indexes = new WeakMap<ReadonlyMap<string, TargetRecord>, readonly string[]>();
+
+/** The targets the scope's index named when `records` were read (empty when there was none). */
+export function indexedTargets(records: ReadonlyMap<string, TargetRecord>): readonly string[] {
+  return indexes.get(records) ?? [];
+}
 
 /**
  * The record per target (keyed by `targetKey`), or undefined when the record is not in use.
@@ -25,6 +33,12 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
   const { defaultWorkspaceId, defaultNamespace } = settings;
   const pending = new Map<string, Target>(targetsOf(desired).map((t) => [targetKey(t), t]));
   if (defaultWorkspaceId && defaultNamespace) pending.set(`${defaultWorkspaceId}/${defaultNamespace}`, { workspaceId: defaultWorkspaceId, namespace: defaultNamespace });
+  const index = await readLatestAcceptedRecord(octokit, { owner, repo, environment: indexEnvironmentOf(scope), task: RECORD_TASK, accept: (payload) => parseIndex(payload, scope) !== undefined });
+  const indexed = index ? (parseIndex(index.payload, scope) ?? []) : [];
+  for (const key of indexed) {
+    const target = targetFromKey(key);
+    if (target) pending.set(key, target);
+  }
   const seen = new Set<string>();
   const records = new Map<string, TargetRecord>();
   while (pending.size > 0) {
@@ -53,5 +67,6 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
     }
   }
   out.info(`record: ${records.size} target(s) with applied connectors`);
+  indexes.set(records, indexed);
   return records;
 }

@@ -3,6 +3,7 @@
  * say which JAR a connector came from, nor which connectors this action manages. Stored as the
  * payload of a GitHub deployment per target (see src/github/deployments.ts). Pure.
  */
+import { createHash } from 'node:crypto';
 import type { ApplyOutcome, LiveConnector, RecordedConnector, Target, TargetPlan } from '../model.js';
 
 /** The deployment `task` that marks our records, so all targets can be found in one listing. */
@@ -29,9 +30,35 @@ export interface TargetRecord {
   readonly sha?: string;
 }
 
-/** `flink-connectors/<workspace_id>/<namespace_name>` */
+/** GitHub refuses longer environment names. */
+export const ENVIRONMENT_MAX_CHARS = 255;
+
+const hashOf = (text: string, length: number): string => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+/**
+ * `flink-connectors/<workspace_id>/<namespace_name>`; a name longer than GitHub allows keeps a
+ * readable start of each part and ends with a hash of the whole, so it stays unique.
+ */
 export function environmentOf(target: Target): string {
-  return `flink-connectors/${target.workspaceId}/${target.namespace}`;
+  const full = `flink-connectors/${target.workspaceId}/${target.namespace}`;
+  if (Array.from(full).length <= ENVIRONMENT_MAX_CHARS) return full;
+  return `flink-connectors/${target.workspaceId.slice(0, 100)}/${target.namespace.slice(0, 100)}~${hashOf(full, 16)}`;
+}
+
+/**
+ * The environment of a scope's index: which targets it holds connectors in, so a plan finds the
+ * records of targets nothing declares any more (a namespace moved away, every definition removed).
+ */
+export function indexEnvironmentOf(scope: string): string {
+  return `flink-connectors-index/${scope.replace(/[^A-Za-z0-9._/-]+/g, '_').slice(0, 100)}~${hashOf(scope, 16)}`;
+}
+
+/** The targets a stored index names, or undefined when the payload is not this scope's index. */
+export function parseIndex(payload: unknown, scope: string): string[] | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const p = payload as Record<string, unknown>;
+  if (p.version !== RECORD_VERSION || p.scope !== scope || p.kind !== 'index' || !Array.isArray(p.targets)) return undefined;
+  return p.targets.filter(isString);
 }
 
 
