@@ -160,8 +160,11 @@ export interface GitHubFakeHandle {
   setPullsForCommit(owner: string, repo: string, sha: string, pulls: readonly FakePullSeed[]): void;
   /** Deployments newest first, each with its statuses newest first (copies). */
   deployments(owner: string, repo: string): FakeDeploymentWithStatuses[];
-  /** The next `times` requests to `route` (only those with `method`, when given) fail with `status`. */
-  failNext(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string): void;
+  /**
+   * The next `times` requests to `route` (only those with `method`, when given) fail with `status`,
+   * after the first `after` of them have been answered.
+   */
+  failNext(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string, after?: number): void;
   /** Every request to `route` (with `method`, when given) fails with `status` until `allow`, or the next `times` ones. */
   deny(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string): void;
   allow(route: FakeRoute): void;
@@ -298,7 +301,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     options.identity ?? (options.userLogin ? { kind: 'pat', login: options.userLogin } : { kind: 'workflow' });
   const repos = new Map<string, RepoState>();
   const log: FakeRequestLogEntry[] = [];
-  const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number; method?: string }>();
+  const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number; method?: string; after: number }>();
   let nextId = 1000;
   let baseUrl = '';
 
@@ -657,7 +660,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       if (!handler) return errorReply(404, 'Not Found');
       if (route.group !== 'user' && route.group !== 'history') {
         const failure = failures.get(route.group);
-        if (failure && failure.remaining > 0 && (failure.method === undefined || failure.method === method)) {
+        if (failure && failure.remaining > 0 && (failure.method === undefined || failure.method === method) && failure.after-- <= 0) {
           failure.remaining--;
           return errorReply(failure.status, FAILURE_MESSAGES[failure.status]);
         }
@@ -704,8 +707,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
   });
   baseUrl = `http://${await listen(server, '127.0.0.1', options.port ?? 0)}`;
 
-  const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number, method?: string): void => {
-    failures.set(route, { status, remaining: times, method: method?.toUpperCase() });
+  const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number, method?: string, after = 0): void => {
+    failures.set(route, { status, remaining: times, method: method?.toUpperCase(), after });
   };
 
   return {
@@ -735,7 +738,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
           .deployments.map((d) => ({ ...d.deployment, statuses: [...d.statuses].reverse() }))
           .reverse(),
       ),
-    failNext: (route, status, times = 1, method) => setFailure(route, status, times, method),
+    failNext: (route, status, times = 1, method, after) => setFailure(route, status, times, method, after),
     deny: (route, status, times = Number.POSITIVE_INFINITY, method) => setFailure(route, status, times, method),
     allow: (route) => {
       failures.delete(route);

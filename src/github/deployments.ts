@@ -17,7 +17,8 @@ export interface RecordInput {
   readonly ref: string;
   /** Stored as sent; GitHub returns the object unchanged. */
   readonly payload: Record<string, unknown>;
-  readonly state: 'success' | 'failure';
+  /** `in_progress` marks a record written before the workspace is changed (see `intendedRecord`). */
+  readonly state: 'success' | 'failure' | 'in_progress';
   /** The workflow run, shown as the status' log link. */
   readonly logUrl?: string;
   /** Clipped to 140 characters. */

@@ -2,10 +2,10 @@
 import { applyPlan } from '../apply/apply.js';
 import { findPullForCommit } from '../github/pulls.js';
 import type { ApplyResult, Plan } from '../model.js';
-import { hasAnyChange } from '../plan/plan.js';
+import { hasAnyChange, hasChanges } from '../plan/plan.js';
 import { postComment } from '../pipeline/comment.js';
 import { type RunContext, type RunResult, fail, messageOf } from '../pipeline/run-context.js';
-import { writeRecords } from '../pipeline/write-records.js';
+import { markIntended, writeRecords } from '../pipeline/write-records.js';
 import type { TargetRecord } from '../record/record.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { commentMarker, renderComment, renderSummary } from '../report/markdown.js';
@@ -34,6 +34,8 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
   }
 
   let applied: ApplyResult = { outcomes: [], ok: true };
+  const unmarked = records && hasChanges(plan) ? await markIntended(ctx, plan, records) : undefined;
+  if (unmarked) return fail(ctx, unmarked);
   if (hasAnyChange(plan)) {
     out.startGroup('Apply');
     applied = await applyPlan(plan, api, {

@@ -3,7 +3,7 @@ import { readLatestAcceptedRecord } from '../github/deployments.js';
 import type { DesiredConnector, Target } from '../model.js';
 import { targetFromKey, targetKey } from '../model.js';
 import { targetsOf } from '../plan/plan.js';
-import { RECORD_TASK, type TargetRecord, environmentOf, indexEnvironmentOf, parseIndex, parseRecord } from '../record/record.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, indexEnvironmentOf, parseIndex, parseRecord, settlePending } from '../record/record.js';
 import type { RunContext } from './run-context.js';
 
 /** What the scope's index named when the records were read (see `indexEnvironmentOf`). */
@@ -57,8 +57,16 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
         return [key, stored && parseRecord(stored.payload, target, scope, stored.sha)] as const;
       }),
     );
-    for (const [key, record] of found) {
-      if (!record) continue;
+    for (const [key, stored] of found) {
+      if (!stored) continue;
+      const settled = settlePending(stored, stored.sha ?? '');
+      if (settled && stored.pending) {
+        const changes = Object.entries(stored.pending).map(([name, c]) => `${c.action} ${name}`);
+        out.warning(
+          `The record of ${key} is behind the workspace: the apply of ${(stored.sha ?? 'an earlier commit').slice(0, 7)} marked ${changes.join(', ')} before changing the workspace, but could not record the outcome. They are taken as done, so they are not repeated; this run records them. If one of them did not happen, re-register it (adopt: replace).`,
+        );
+      }
+      const record = settled ?? stored;
       records.set(key, record);
       for (const other of record.targets) {
         const target = targetFromKey(other);

@@ -4,7 +4,7 @@ import { GitHubPermissionError } from '../github/errors.js';
 import type { ApplyResult, LiveConnector, Plan } from '../model.js';
 import { targetKey } from '../model.js';
 import { isChange, isWorkspaceChange } from '../plan/plan.js';
-import { RECORD_TASK, RECORD_VERSION, type TargetRecord, environmentOf, indexEnvironmentOf, nextRecord, sameConnectors } from '../record/record.js';
+import { RECORD_TASK, RECORD_VERSION, type TargetRecord, environmentOf, indexEnvironmentOf, intendedRecord, nextRecord, sameConnectors } from '../record/record.js';
 import { indexedTargets } from './records.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { type RunContext, messageOf } from './run-context.js';
@@ -70,7 +70,7 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
   for (const { tp, previous, next: draft } of nexts) {
     const key = targetKey(tp.target);
     const next = { ...draft, targets: scopeTargets };
-    if (!tp.items.some(isChange) && sameConnectors(previous, next) && previous?.targets.join() === scopeTargets.join()) continue;
+    if (!tp.items.some(isChange) && !previous?.pending && sameConnectors(previous, next) && previous?.targets.join() === scopeTargets.join()) continue;
     const failed = applied.outcomes.some((o) => targetKey(o.target) === key && o.status !== 'done');
     try {
       await writeWithRetry(ctx, {
@@ -111,4 +111,35 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
     }
   }
   return problems;
+}
+
+/**
+ * Before the workspace is changed: a record per target naming the changes about to be made, so a
+ * run that cannot record the outcome leaves a record the next run can read as "behind the
+ * workspace" instead of repeating the changes. Returns the problem that must stop the apply, if any.
+ */
+export async function markIntended(ctx: RunContext, plan: Plan, records: Map<string, TargetRecord>): Promise<string | undefined> {
+  const { owner, repo, sha, runUrl } = ctx.settings.event;
+  for (const tp of plan.targets) {
+    if (!tp.items.some(isWorkspaceChange)) continue;
+    const key = targetKey(tp.target);
+    const intended = intendedRecord(ctx.settings.commentKey, tp, records.get(key));
+    try {
+      await writeWithRetry(ctx, {
+        owner,
+        repo,
+        environment: environmentOf(tp.target),
+        ref: sha,
+        task: RECORD_TASK,
+        payload: { ...intended },
+        state: 'in_progress',
+        logUrl: runUrl,
+        description: `applying ${Object.keys(intended.pending ?? {}).length} change(s)`,
+      });
+    } catch (error) {
+      const why = error instanceof GitHubPermissionError ? `${error.message}. Grant permissions: deployments: write to the apply job` : messageOf(error, ctx.deps.secrets);
+      return `Could not mark the intended changes in the record of ${key} (${why}), so nothing was changed: without it a failure to record the outcome would make the next run repeat them.`;
+    }
+  }
+  return undefined;
 }

@@ -28,6 +28,19 @@ export interface TargetRecord {
   readonly connectors: Readonly<Record<string, RecordedConnector>>;
   /** The commit the record was written for (the deployment's sha); known when read, never stored in the payload. */
   readonly sha?: string;
+  /**
+   * Changes an apply was about to make when it wrote this record, before touching the workspace.
+   * The apply settles them with a record written after; a newest record that still has them means
+   * that run could not record its outcome.
+   */
+  readonly pending?: Readonly<Record<string, PendingChange>>;
+}
+
+export interface PendingChange {
+  readonly action: 'register' | 'replace' | 'delete';
+  readonly jarUrl?: string;
+  readonly type?: string;
+  readonly description?: string;
 }
 
 /** GitHub refuses longer environment names. */
@@ -77,7 +90,48 @@ export function parseRecord(payload: unknown, target: Target, scope: string, sha
     connectors[name] = { jarUrl: v.jarUrl, type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
   }
   const targets = Array.isArray(p.targets) ? p.targets.filter(isString) : [];
-  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, targets, connectors, ...(sha ? { sha } : {}) };
+  const pending: Record<string, PendingChange> = {};
+  for (const [name, value] of Object.entries(typeof p.pending === 'object' && p.pending !== null ? (p.pending as Record<string, unknown>) : {})) {
+    const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    if (v.action !== 'register' && v.action !== 'replace' && v.action !== 'delete') continue;
+    pending[name] = { action: v.action, jarUrl: isString(v.jarUrl) ? v.jarUrl : undefined, type: isString(v.type) ? v.type : undefined, description: isString(v.description) ? v.description : undefined };
+  }
+  return {
+    version: RECORD_VERSION,
+    scope,
+    workspaceId: target.workspaceId,
+    namespace: target.namespace,
+    targets,
+    connectors,
+    ...(sha ? { sha } : {}),
+    ...(Object.keys(pending).length > 0 ? { pending } : {}),
+  };
+}
+
+/** The record before an apply touches the workspace: what it holds now, plus the changes about to be made. */
+export function intendedRecord(scope: string, targetPlan: TargetPlan, previous: TargetRecord | undefined): TargetRecord {
+  const pending: Record<string, PendingChange> = {};
+  for (const item of targetPlan.items) {
+    if (item.action !== 'register' && item.action !== 'replace' && item.action !== 'delete') continue;
+    pending[item.name] = { action: item.action, jarUrl: item.desired?.jarUrl, type: item.desired?.type ?? item.type, description: item.desired?.description };
+  }
+  const { workspaceId, namespace } = targetPlan.target;
+  return { version: RECORD_VERSION, scope, workspaceId, namespace, targets: previous?.targets ?? [], connectors: previous?.connectors ?? {}, pending: sortKeys(pending) };
+}
+
+/**
+ * A record whose changes were never settled, read as if they were done (the connectors they
+ * registered or replaced are recorded with the intended JAR): the workspace is ahead of the record,
+ * and changing the connectors again would repeat the work. Undefined when nothing was pending.
+ */
+export function settlePending(record: TargetRecord, commit: string): TargetRecord | undefined {
+  if (!record.pending) return undefined;
+  const connectors: Record<string, RecordedConnector> = { ...record.connectors };
+  for (const [name, change] of Object.entries(record.pending)) {
+    if (change.action === 'delete') delete connectors[name];
+    else if (change.jarUrl && change.type) connectors[name] = { jarUrl: change.jarUrl, type: change.type, description: change.description, commit };
+  }
+  return { ...record, connectors: sortKeys(connectors) };
 }
 
 /**
