@@ -113,7 +113,7 @@ export function intendedRecord(scope: string, targetPlan: TargetPlan, previous: 
   const pending: Record<string, PendingChange> = {};
   for (const item of targetPlan.items) {
     if (item.action !== 'register' && item.action !== 'replace' && item.action !== 'delete') continue;
-    pending[item.name] = { action: item.action, jarUrl: item.desired?.jarUrl, type: item.desired?.type ?? item.type, description: item.desired?.description };
+    pending[item.name] = { action: item.action, jarUrl: item.jarUrl, type: item.desired?.type ?? item.type, description: item.desired?.description ?? item.description };
   }
   const { workspaceId, namespace } = targetPlan.target;
   return { version: RECORD_VERSION, scope, workspaceId, namespace, targets: previous?.targets ?? [], connectors: previous?.connectors ?? {}, pending: sortKeys(pending) };
