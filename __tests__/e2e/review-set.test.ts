@@ -6,7 +6,7 @@
  * lookup cannot list yet is found from the commit message.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KILL_AFTER_MS } from '../support/fault-kit.js';
+import { KILL_AFTER_MS, consoleApi } from '../support/fault-kit.js';
 import { errorsOf, explain, recordedConnectors } from '../support/record.js';
 import { merge, planOn, pullLookups } from '../support/review.js';
 import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, pushPayload, startWorld } from '../support/world.js';
@@ -176,5 +176,28 @@ describe('comments written by the previous release', () => {
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run).join('\n')).toContain('The plan differs from the one reviewed on pull request #92');
     expect(live(world)).toEqual([]);
+  });
+});
+
+describe('a reviewed register that turns out live', () => {
+  it('is adopted by the re-run', async () => {
+    await world.write({ 'connectors/kafka.yaml': KAFKA });
+    await planOn(world, 81);
+    const sha = 'a8'.repeat(20);
+    merge(world, 81, sha);
+    // The registration happens, but is not listed before the apply gives up.
+    world.emulator.setVisibilityDelay(4_000);
+    const first = await world.apply({ sha, inputs: { timeout: '2s' } });
+    expect(first.exitCode, explain(first)).toBe(1);
+    world.emulator.setVisibilityDelay(0);
+    const console = consoleApi(world.emulator);
+    while ((await console.list({ workspaceId: WS, namespace: NS })).length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    world.emulator.resetStats();
+
+    const rerun = await world.apply({ sha });
+    expect(rerun.exitCode, explain(rerun)).toBe(0);
+    expect(rerun.stdout).toContain('review check: 1 of 1 planned change(s) are in the reviewed set');
+    expect(world.emulator.stats().calls.RegisterCustomConnector ?? 0).toBe(0);
+    expect(Object.keys(recordedConnectors(world))).toEqual(['kafka-orders']);
   });
 });

@@ -81,7 +81,7 @@ async function pullsBetween(ctx: RunContext, octokit: Octokit, base: string, hea
       pulls.add(named);
       continue;
     }
-    if (named === undefined && lookups++ < MAX_COMMIT_LOOKUPS) {
+    if (lookups++ < MAX_COMMIT_LOOKUPS) {
       const found = await findMergedPull(octokit, owner, repo, c.sha);
       if (found !== undefined) pulls.add(found);
     }
