@@ -7,7 +7,9 @@
  * (30 per page unless asked, at most 100), the 65,536-character comment limit,
  * authorship of comments (only the author may edit; the workflow token writes
  * as `github-actions[bot]` and may not call `GET /user`), 409 on a deployment
- * without `required_contexts: []`, and auto-inactivation of earlier deployments.
+ * without `required_contexts: []`, and auto-inactivation of earlier deployments. What concerns
+ * merges and identities (GraphQL `viewer` per kind of token, App comment authors, the lag of the
+ * PR lookup, compare, `merge_commit_sha`) lives in github-fake-history.ts.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
