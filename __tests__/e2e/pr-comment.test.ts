@@ -140,7 +140,7 @@ describe('the sticky plan comment', () => {
     for (const key of ['alpha', 'beta', 'alpha']) ok(await world.plan({ pr, inputs: { 'comment-key': key } }));
     const keyed = botComments(world.github, pr);
     expect(keyed).toHaveLength(2);
-    expect(keyed.map((c) => markerOf(c.body))).toEqual(['<!-- flink-connector-action:alpha -->', '<!-- flink-connector-action:beta -->']);
+    expect(keyed.map((c) => markerOf(c.body))).toEqual([expect.stringMatching(/^<!-- flink-connector-action:alpha:[0-9a-f]{16} -->$/), expect.stringMatching(/^<!-- flink-connector-action:beta:[0-9a-f]{16} -->$/)]);
 
     const other = 105;
     ok(await world.plan({ pr: other }));
@@ -151,7 +151,7 @@ describe('the sticky plan comment', () => {
     expect(defaults).toHaveLength(3);
     const markers = defaults.map((c) => markerOf(c.body));
     expect(new Set(markers).size).toBe(3);
-    for (const m of markers) expect(m).toMatch(/^<!-- flink-connector-action:[0-9a-f]{8} -->$/);
+    for (const m of markers) expect(m).toMatch(/^<!-- flink-connector-action:[0-9a-f]{8}:[0-9a-f]{16} -->$/);
   });
 
   it('warns about the missing pull-requests: write permission on a 403 and still plans', async () => {

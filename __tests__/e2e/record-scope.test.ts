@@ -63,7 +63,8 @@ describe('reading the record', () => {
     const plan = await world.plan();
     expect(plan.stdout).toContain('No changes.');
     const reads = world.github.requests().slice(before).filter((r) => r.method === 'GET' && r.path.includes('/deployments'));
-    expect(reads).toHaveLength(2);
+    // One per target, and one for the scope's index of targets.
+    expect(reads).toHaveLength(3);
 
     // A target whose definitions are all gone is still found through the other target's record.
     await world.remove('connectors/other.yaml');

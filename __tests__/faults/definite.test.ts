@@ -6,7 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAST, KILL_AFTER_MS, calls, liveConnector, liveState } from '../support/fault-kit.js';
-import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { recordDeployments } from '../support/record.js';
+import { JARS, NS, WS, type World, connectorYaml, startWorld } from '../support/world.js';
 
 const kafka = (jar: string, extra: Record<string, unknown> = {}): string =>
   connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: jar, ...extra });
@@ -116,7 +117,7 @@ describe('a replace that breaks between delete and register', () => {
   it('with a record: registers the recorded JAR again', async () => {
     const first = await apply();
     expect(first.exitCode, first.stdout).toBe(0);
-    expect(world.github.deployments(OWNER, REPO)).toHaveLength(1);
+    expect(recordDeployments(world)).toHaveLength(1);
 
     await world.write({ 'connectors/kafka.yaml': kafka(JARS.kafkaV2) });
     const planned = await plan();

@@ -7,7 +7,7 @@ describe('apply of a merged pull request that carries no reviewed plan', () => {
   const sha = '9'.repeat(40);
 
   beforeAll(async () => {
-    world = await startWorld();
+    world = await startWorld({ checkReview: true });
     await world.write({ 'connectors/kafka.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 }) });
     world.github.setPullsForCommit(OWNER, REPO, sha, [{ number: 31, merged_at: '2026-11-26T10:00:00Z', state: 'closed' }]);
   });
@@ -20,7 +20,8 @@ describe('apply of a merged pull request that carries no reviewed plan', () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs.result).toBe('failed');
     expect(run.stdout).toContain('Pull request #31 has no plan comment from this action');
-    expect(run.stdout).toContain('Planned now: register kafka-orders in ws-e2e/default');
+    expect(run.stdout).toContain('Not reviewed: register kafka-orders in ws-e2e/default');
+    expect(run.stdout).toContain('re-run the plan on a pull request');
     expect(world.emulator.connectors(WS, NS)).toEqual([]);
     expect(world.emulator.stats().calls.RegisterCustomConnector ?? 0).toBe(0);
   });
@@ -37,7 +38,7 @@ describe('apply of a merged pull request that carries no reviewed plan', () => {
     world.github.failNext('pulls', 500, 10);
     const run = await world.apply({ sha });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('The reviewed plan could not be read from the pull request');
+    expect(run.stdout).toContain('The reviewed plan could not be read from GitHub');
     expect(world.emulator.connectors(WS, NS).map((c) => c.name)).toEqual(['kafka-orders']);
     world.github.allow('pulls');
   });
@@ -46,7 +47,7 @@ describe('apply of a merged pull request that carries no reviewed plan', () => {
 describe('a pull request from a fork with keyless sign-in configured', () => {
   let world: World;
   beforeAll(async () => {
-    world = await startWorld();
+    world = await startWorld({ checkReview: true });
     await world.write({ 'connectors/kafka.yaml': connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 }) });
   });
   afterAll(async () => {

@@ -32,7 +32,7 @@ const MYSQL = connectorYaml({ connector_name: 'mysql-cdc', connector_type: 'mysq
 let world: World;
 
 beforeEach(async () => {
-  world = await startWorld();
+  world = await startWorld({ checkReview: true });
   world.emulator.seed(WS, NS, [KAFKA_LIVE]);
   await world.write({ 'connectors/kafka.yaml': KAFKA, 'connectors/http.yaml': HTTP, 'connectors/mysql.yaml': MYSQL });
 });
@@ -67,10 +67,11 @@ describe('a change in the console after the review', () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs.result).toBe('failed');
     const failure = run.annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n');
-    expect(failure).toContain(`The plan differs from the one reviewed on pull request #${PR}`);
-    expect(failure).toContain('register http-lookup in ws-e2e/default');
-    expect(failure).toContain('register kafka-orders in ws-e2e/default');
-    expect(failure).toContain('register mysql-cdc in ws-e2e/default');
+    // Only the change outside the reviewed set is listed: the two reviewed registers are not.
+    expect(failure).toContain('1 planned change(s) are not in the reviewed set');
+    expect(failure).toContain('Not reviewed: register kafka-orders in ws-e2e/default.');
+    expect(failure).not.toContain('register http-lookup');
+    expect(run.stdout).toContain(`review check: merged pull request #${PR} found`);
     expect(failure).toContain('Nothing was applied.');
     expect(run.summary).toContain('Flink connectors: apply refused');
     expect(run.summary).toContain('allow-unreviewed-changes: true');

@@ -98,7 +98,8 @@ describe('upsertStickyComment', () => {
     expect(count(log, 'PATCH', '/issues/comments/')).toBe(1);
     expect(count(log, 'POST', '/comments')).toBe(0);
     // Who are we? asked once per Octokit; its 403 (the workflow token) is not fatal.
-    expect(log.filter((r) => r.path === '/user')).toEqual([{ method: 'GET', path: '/user', status: 403 }]);
+    // Who we are is asked once, of GraphQL viewer (GET /user is 403 for this token).
+    expect(log.filter((r) => r.path === '/graphql' || r.path === '/user')).toEqual([{ method: 'POST', path: '/graphql', status: 200 }]);
     expect(log).toHaveLength(3 + 1 + 1);
     // Asked once: a second upsert with the same client does not ask again.
     const again = await requestsDuring(() =>
@@ -239,7 +240,7 @@ describe('with a personal access token (GET /user answers)', () => {
     await patFake.close();
   });
 
-  it('matches comments of that user, not the bot, and asks GET /user once', async () => {
+  it('matches comments of that user, not the bot, and asks who it is once', async () => {
     patFake.addComment('o', 'r', 1, `${MARKER}\nbot's`, BOT);
     patFake.addComment('o', 'r', 1, `${MARKER}\nmine`, { login: 'deploy-user', type: 'User' });
     patFake.addComment('o', 'r', 2, `${MARKER}\nmine too`, { login: 'deploy-user', type: 'User' });
@@ -247,8 +248,8 @@ describe('with a personal access token (GET /user answers)', () => {
     const second = await upsertStickyComment(pat, { owner: 'o', repo: 'r', issueNumber: 2, marker: MARKER, body: 'v2' });
     expect([first.created, second.created]).toEqual([false, false]);
     expect(patFake.comments('o', 'r', 1).map((c) => c.body)).toEqual([`${MARKER}\nbot's`, `${MARKER}\nv2`]);
-    expect(patFake.requests().filter((r) => r.path === '/user')).toEqual([
-      { method: 'GET', path: '/user', status: 200 },
+    expect(patFake.requests().filter((r) => r.path === '/user' || r.path === '/graphql')).toEqual([
+      { method: 'POST', path: '/graphql', status: 200 },
     ]);
   });
 });

@@ -4,6 +4,7 @@ import {
   COMMENT_LIMIT,
   SUMMARY_LIMIT_BYTES,
   commentMarker,
+  legacyCommentMarker,
   fingerprintComment,
   readFingerprint,
   renderComment,
@@ -40,7 +41,11 @@ const mixed = makePlan(
 
 describe('markers and fingerprints', () => {
   it('builds a hidden marker with a sanitised key', () => {
-    expect(commentMarker('prod')).toBe('<!-- flink-connector-action:prod -->');
+    expect(commentMarker('prod')).toMatch(/^<!-- flink-connector-action:prod:[0-9a-f]{16} -->$/);
+    // The whole key is hashed: keys the readable part cannot tell apart get different markers.
+    expect(commentMarker('team a')).not.toBe(commentMarker('team_a'));
+    expect(commentMarker(`${'x'.repeat(100)}1`)).not.toBe(commentMarker(`${'x'.repeat(100)}2`));
+    expect(legacyCommentMarker('prod')).toBe('<!-- flink-connector-action:prod -->');
     expect(commentMarker('a --> <b>')).not.toMatch(/-->.*-->/);
   });
 

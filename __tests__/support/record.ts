@@ -25,9 +25,15 @@ export interface RecordedEntry {
   readonly commit: string;
 }
 
-/** The record deployments of one environment, newest first. */
+/** Whether a record deployment only marks the changes an apply was about to make (written before it changed anything). */
+export function isIntent(d: FakeDeploymentWithStatuses): boolean {
+  const payload = (typeof d.payload === 'string' ? JSON.parse(d.payload) : d.payload) as { pending?: unknown } | null;
+  return payload?.pending !== undefined;
+}
+
+/** The settled record deployments of one environment (what an apply recorded after its changes), newest first. */
 export function recordDeployments(world: World, environment = environmentOf()): FakeDeploymentWithStatuses[] {
-  return world.github.deployments(OWNER, REPO).filter((d) => d.environment === environment && d.task === RECORD_TASK);
+  return world.github.deployments(OWNER, REPO).filter((d) => d.environment === environment && d.task === RECORD_TASK && !isIntent(d));
 }
 
 /** The newest record deployment of an environment; fails the test when there is none. */

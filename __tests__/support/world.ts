@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadCatalogFile } from '../../src/emulator/catalog.js';
-import { type GitHubFakeHandle, startGitHubFake } from '../../src/emulator/github-fake.js';
+import { type GitHubFakeHandle, type GitHubFakeOptions, startGitHubFake } from '../../src/emulator/github-fake.js';
 import { type EmulatorHandle, startEmulator } from '../../src/emulator/server.js';
 import { PROJECT_ROOT, type RunOptions, type RunResult, runAction } from '../../scripts/local-runner.js';
 
@@ -70,6 +70,13 @@ export interface WorldOptions {
    * a security token the key is an STS one, and no access-key input is given: the run must sign in.
    */
   readonly key?: { readonly accessKeyId: string; readonly accessKeySecret: string; readonly securityToken: string };
+  /** The GitHub fake's options (e.g. the identity of the token); the token is always GITHUB_TOKEN. */
+  readonly github?: Omit<GitHubFakeOptions, 'token'>;
+  /**
+   * Applies pass `allow-unreviewed-changes: true` unless this is set: most tests are about what an
+   * apply does, not about the review that precedes it (the review tests set it).
+   */
+  readonly checkReview?: boolean;
   /** Extra inputs and environment for every run (e.g. keyless sign-in). */
   readonly inputs?: Record<string, string>;
   readonly env?: Record<string, string>;
@@ -86,7 +93,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     visibilityDelayMs: options.visibilityDelayMs,
     latencyMs: options.latencyMs,
   });
-  const github = await startGitHubFake({ token: GITHUB_TOKEN });
+  const github = await startGitHubFake({ ...options.github, token: GITHUB_TOKEN });
   const repo = await mkdtemp(join(tmpdir(), 'fca-repo-'));
 
   const baseInputs = (): Record<string, string> => ({
@@ -139,7 +146,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         sha,
         ...opts,
         env: { ...options.env, ...opts.env },
-        inputs: { ...baseInputs(), ...opts.inputs },
+        inputs: { ...baseInputs(), ...(options.checkReview ? {} : { 'allow-unreviewed-changes': 'true' }), ...opts.inputs },
       });
     },
     async close() {

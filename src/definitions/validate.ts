@@ -409,13 +409,14 @@ class Collector {
     if (jarUrl !== undefined && !faulty('jar_url') && hasCredentials(jarUrl)) {
       this.error(file, at('jar_url'), `\`jar_url\` ${CREDENTIALS_MESSAGE}`);
       clean = false;
-    } else if (jarUrl !== undefined && isPreSigned(jarUrl)) {
+    } else if (jarUrl !== undefined && !faulty('jar_url') && isPreSigned(jarUrl)) {
       this.error(file, at('jar_url'), `\`jar_url\` ${PRE_SIGNED_MESSAGE}`);
       clean = false;
     }
     const dependencies = Array.isArray(f.dependencies) ? (f.dependencies as string[]) : undefined;
     dependencies?.forEach((dep, i) => {
-      if (typeof dep === 'string' && !faulty(`dependencies/${i}`) && hasCredentials(dep)) {
+      if (typeof dep !== 'string' || faulty(`dependencies/${i}`)) return;
+      if (hasCredentials(dep)) {
         this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${CREDENTIALS_MESSAGE}`);
         clean = false;
       } else if (isPreSigned(dep)) {

@@ -8,12 +8,28 @@
  * (30 per page unless asked, at most 100), the 65,536-character comment limit,
  * authorship of comments (only the author may edit; the workflow token writes
  * as `github-actions[bot]` and may not call `GET /user`), 409 on a deployment
- * without `required_contexts: []`, and auto-inactivation of earlier deployments.
+ * without `required_contexts: []`, and auto-inactivation of earlier deployments. What concerns
+ * merges and identities (GraphQL `viewer` per kind of token, App comment authors, the lag of the
+ * PR lookup, compare, `merge_commit_sha`) lives in github-fake-history.ts.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type IssuesHandle, fakeIssues } from './github-fake-issues.js';
 import { listen, readBody } from './http.js';
+import {
+  type FakeCommitSeed,
+  type FakeHistory,
+  type FakeIdentity,
+  type FakeMergedPull,
+  appFields,
+  authorOf,
+  commitsBetween,
+  compareCommit,
+  graphqlReply,
+  lagging,
+} from './github-fake-history.js';
+
+export type { FakeCommitSeed, FakeIdentity, FakeMergedPull } from './github-fake-history.js';
 
 /** The groups of endpoints a failure can be injected into. */
 export type FakeRoute = 'comments' | 'deployments' | 'pulls' | 'issues';
@@ -34,6 +50,7 @@ export interface FakeComment {
   html_url: string;
   url: string;
   issue_url: string;
+  performed_via_github_app?: { slug: string; name: string } | null;
 }
 
 export interface FakePullSeed {
@@ -130,6 +147,11 @@ export interface GitHubFakeOptions {
   userLogin?: string;
   /** The branch a non-SHA deployment ref is auto-merged with (see POST deployments). Default `main`. */
   defaultBranch?: string;
+  /**
+   * The kind of token, answered like GitHub does for each (GraphQL `viewer`, `GET /user`, comment
+   * authors). Overrides `botLogin`/`userLogin`.
+   */
+  identity?: FakeIdentity;
 }
 
 export interface GitHubFakeHandle extends IssuesHandle {
@@ -143,15 +165,22 @@ export interface GitHubFakeHandle extends IssuesHandle {
   /** Deployments newest first, each with its statuses newest first (copies). */
   deployments(owner: string, repo: string): FakeDeploymentWithStatuses[];
   /**
-   * The next `times` requests to `route` (only those with `method`, when given) fail with `status`.
-   * With `afterServing`, each is carried out first and only its answer is the failure (a lost answer).
+   * The next `times` requests to `route` (only those with `method`, when given) fail with `status`,
+   * after the first `after` of them have been answered. With `afterServing`, each is carried out
+   * first and only its answer is the failure (a lost answer).
    */
-  failNext(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string, afterServing?: boolean): void;
+  failNext(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string, options?: { after?: number; afterServing?: boolean }): void;
   /** Every request to `route` (with `method`, when given) fails with `status` until `allow`, or the next `times` ones. */
   deny(route: FakeRoute, status: FakeFailureStatus, times?: number, method?: string): void;
   allow(route: FakeRoute): void;
   /** Every request answered so far, in order (a copy). */
   requests(): FakeRequestLogEntry[];
+  /** Appends commits to the default branch's history (for the compare API). */
+  pushCommits(owner: string, repo: string, commits: readonly FakeCommitSeed[]): void;
+  /** A merged pull request, as `GET /pulls/{n}` answers it (also listed for its merge commit). */
+  addMergedPull(owner: string, repo: string, pull: FakeMergedPull): void;
+  /** The next `times` calls of `GET /commits/{sha}/pulls` answer an empty list, as right after a merge. */
+  lagPullsForCommit(owner: string, repo: string, sha: string, times: number): void;
   close(): Promise<void>;
 }
 
@@ -161,6 +190,7 @@ const DEPLOYMENT_PAYLOAD_MAX_CHARS = 65_535;
 /** Request bodies beyond this are cut off (GitHub's own limits are far below it for these endpoints). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 const STATUS_DESCRIPTION_MAX_CHARS = 140;
+const ENVIRONMENT_MAX_CHARS = 255;
 const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
 const HUMAN: FakeUser = { login: 'octocat', type: 'User' };
@@ -184,6 +214,7 @@ interface RepoState {
   readonly pulls: Map<string, FakePull[]>;
   /** Oldest first. */
   readonly deployments: DeploymentEntry[];
+  readonly history: FakeHistory;
 }
 
 export interface RequestContext {
@@ -198,7 +229,7 @@ export interface RequestContext {
 
 export interface RouteDef {
   readonly pattern: RegExp;
-  readonly group: FakeRoute | 'user';
+  readonly group: FakeRoute | 'user' | 'history';
   readonly methods: Readonly<Record<string, (ctx: RequestContext) => Reply>>;
 }
 
@@ -267,12 +298,16 @@ function credentialOf(header: string | undefined): string | undefined {
 export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<GitHubFakeHandle> {
   const botLogin = options.botLogin ?? 'github-actions[bot]';
   const defaultBranch = options.defaultBranch ?? 'main';
-  const caller: FakeUser = options.userLogin
-    ? { login: options.userLogin, type: 'User' }
-    : { login: botLogin, type: 'Bot' };
+  const caller: FakeUser = options.identity
+    ? authorOf(options.identity)
+    : options.userLogin
+      ? { login: options.userLogin, type: 'User' }
+      : { login: botLogin, type: 'Bot' };
+  const identity: FakeIdentity =
+    options.identity ?? (options.userLogin ? { kind: 'pat', login: options.userLogin } : { kind: 'workflow' });
   const repos = new Map<string, RepoState>();
   const log: FakeRequestLogEntry[] = [];
-  const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number; method?: string; afterServing?: boolean }>();
+  const failures = new Map<FakeRoute, { status: FakeFailureStatus; remaining: number; method?: string; after: number; afterServing?: boolean }>();
   let nextId = 1000;
   let baseUrl = '';
 
@@ -281,7 +316,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     const key = `${owner}/${repo}`.toLowerCase();
     let state = repos.get(key);
     if (!state) {
-      state = { owner, repo, comments: new Map(), pulls: new Map(), deployments: [] };
+      state = { owner, repo, comments: new Map(), pulls: new Map(), deployments: [], history: { commits: [], pulls: new Map(), lag: new Map() } };
       repos.set(key, state);
     }
     return state;
@@ -311,6 +346,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       html_url: `https://github.com/${s.owner}/${s.repo}/pull/${issue}#issuecomment-${id}`,
       url: `${repoUrl(s)}/issues/comments/${id}`,
       issue_url: `${repoUrl(s)}/issues/${issue}`,
+      ...(user.login === caller.login ? appFields(identity) : { performed_via_github_app: null }),
     };
     issueComments(s, issue).push(comment);
     return comment;
@@ -368,6 +404,18 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     return status;
   };
 
+  const pullBody = (s: RepoState, p: FakeMergedPull): FakePull & { merge_commit_sha: string } => ({
+    number: p.number,
+    state: 'closed',
+    merged_at: p.merged_at ?? '2025-01-01T00:00:00Z',
+    merge_commit_sha: p.merge_commit_sha,
+    title: `Pull request #${p.number}`,
+    html_url: `https://github.com/${s.owner}/${s.repo}/pull/${p.number}`,
+    url: `${repoUrl(s)}/pulls/${p.number}`,
+    head: { sha: p.head?.sha ?? 'f'.repeat(40), ref: p.head?.ref ?? `topic-${p.number}` },
+    base: { ref: defaultBranch },
+  });
+
   const stateOf = (ctx: RequestContext): RepoState => repoState(ctx.params[0] ?? '', ctx.params[1] ?? '');
 
   const issues = fakeIssues({
@@ -386,9 +434,48 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       group: 'user',
       methods: {
         GET: () =>
-          options.userLogin
-            ? { status: 200, body: { login: options.userLogin, id: 1, type: 'User' } }
+          identity.kind === 'pat'
+            ? { status: 200, body: { login: identity.login, id: 1, type: 'User' } }
             : errorReply(403, 'Resource not accessible by integration'),
+      },
+    },
+    {
+      pattern: /^\/graphql$/,
+      group: 'user',
+      methods: { POST: (ctx) => graphqlReply(identity, ctx.json) },
+    },
+    {
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+      group: 'history',
+      methods: {
+        GET: (ctx) => {
+          const pull = stateOf(ctx).history.pulls.get(Number(ctx.params[2]));
+          return pull ? { status: 200, body: pullBody(stateOf(ctx), pull) } : errorReply(404, 'Not Found');
+        },
+      },
+    },
+    {
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-fA-F]{40})$/,
+      group: 'history',
+      methods: {
+        GET: (ctx) => {
+          const sha = (ctx.params[2] ?? '').toLowerCase();
+          const commit = stateOf(ctx).history.commits.find((c) => c.sha === sha);
+          return commit ? { status: 200, body: compareCommit(commit) } : errorReply(404, 'No commit found for SHA: ' + sha);
+        },
+      },
+    },
+    {
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/compare\/([^/]+)\.\.\.([^/]+)$/,
+      group: 'history',
+      methods: {
+        GET: (ctx) => {
+          const commits = commitsBetween(stateOf(ctx).history, ctx.params[2] ?? '', ctx.params[3] ?? '');
+          if (!commits) return errorReply(404, 'Not Found');
+          const { items, link } = pageOf(commits, ctx.url, ctx.base);
+          const body = { status: commits.length > 0 ? 'ahead' : 'identical', ahead_by: commits.length, behind_by: 0, total_commits: commits.length, commits: items.map(compareCommit), files: [] };
+          return { status: 200, body, headers: link ? { link } : undefined };
+        },
       },
     },
     {
@@ -430,7 +517,12 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls$/,
       group: 'pulls',
       methods: {
-        GET: (ctx) => pagedReply(stateOf(ctx).pulls.get((ctx.params[2] ?? '').toLowerCase()) ?? [], ctx),
+        GET: (ctx) => {
+          const s = stateOf(ctx);
+          const sha = (ctx.params[2] ?? '').toLowerCase();
+          if (lagging(s.history, sha)) return pagedReply([], ctx);
+          return pagedReply(s.pulls.get(sha) ?? [], ctx);
+        },
       },
     },
     {
@@ -512,6 +604,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       return validationFailed([{ resource: 'Deployment', code: 'custom', field: 'payload', message: 'payload is too large' }]);
     }
     const env = typeof environment === 'string' && environment !== '' ? environment : 'production';
+    if (charCount(env) > ENVIRONMENT_MAX_CHARS) return bodyTooLong('Deployment', 'environment', ENVIRONMENT_MAX_CHARS);
     const id = nextId++;
     const now = timestamp();
     const url = `${repoUrl(s)}/deployments/${id}`;
@@ -587,9 +680,9 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       const handler = route.methods[method];
       if (!handler) return errorReply(404, 'Not Found');
       let failAfter: FakeFailureStatus | undefined;
-      if (route.group !== 'user') {
+      if (route.group !== 'user' && route.group !== 'history') {
         const failure = failures.get(route.group);
-        if (failure && failure.remaining > 0 && (failure.method === undefined || failure.method === method)) {
+        if (failure && failure.remaining > 0 && (failure.method === undefined || failure.method === method) && failure.after-- <= 0) {
           failure.remaining--;
           if (!failure.afterServing) return errorReply(failure.status, FAILURE_MESSAGES[failure.status]);
           failAfter = failure.status;
@@ -638,8 +731,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
   });
   baseUrl = `http://${await listen(server, '127.0.0.1', options.port ?? 0)}`;
 
-  const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number, method?: string, afterServing?: boolean): void => {
-    failures.set(route, { status, remaining: times, method: method?.toUpperCase(), afterServing });
+  const setFailure = (route: FakeRoute, status: FakeFailureStatus, times: number, method?: string, options: { after?: number; afterServing?: boolean } = {}): void => {
+    failures.set(route, { status, remaining: times, method: method?.toUpperCase(), after: options.after ?? 0, afterServing: options.afterServing });
   };
 
   return {
@@ -670,12 +763,24 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
           .deployments.map((d) => ({ ...d.deployment, statuses: [...d.statuses].reverse() }))
           .reverse(),
       ),
-    failNext: (route, status, times = 1, method, afterServing) => setFailure(route, status, times, method, afterServing),
+    failNext: (route, status, times = 1, method, options) => setFailure(route, status, times, method, options),
     deny: (route, status, times = Number.POSITIVE_INFINITY, method) => setFailure(route, status, times, method),
     allow: (route) => {
       failures.delete(route);
     },
     requests: () => log.map((entry) => ({ ...entry })),
+    pushCommits: (owner, repo, commits) => {
+      repoState(owner, repo).history.commits.push(...commits.map((c) => ({ sha: c.sha.toLowerCase(), message: c.message })));
+    },
+    addMergedPull: (owner, repo, pull) => {
+      const s = repoState(owner, repo);
+      s.history.pulls.set(pull.number, pull);
+      const sha = pull.merge_commit_sha.toLowerCase();
+      s.pulls.set(sha, [...(s.pulls.get(sha) ?? []).filter((p) => p.number !== pull.number), pullBody(s, pull)]);
+    },
+    lagPullsForCommit: (owner, repo, sha, times) => {
+      repoState(owner, repo).history.lag.set(sha.toLowerCase(), times);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

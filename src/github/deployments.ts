@@ -18,7 +18,8 @@ export interface RecordInput {
   readonly ref: string;
   /** Stored as sent; GitHub returns the object unchanged. */
   readonly payload: Record<string, unknown>;
-  readonly state: 'success' | 'failure';
+  /** `in_progress` marks a record written before the workspace is changed (see `intendedRecord`). */
+  readonly state: 'success' | 'failure' | 'in_progress';
   /** The workflow run, shown as the status' log link. */
   readonly logUrl?: string;
   /** Clipped to 140 characters. */
@@ -142,7 +143,7 @@ export async function readLatestRecord(
 
 /**
  * The newest deployment of `environment` and `task` whose payload `accept` takes (several jobs may
- * record into one environment), among the newest 100; undefined when there is none.
+ * record into one environment), paging back as far as needed; undefined when there is none.
  */
 export async function readLatestAcceptedRecord(
   octokit: Octokit,
@@ -150,10 +151,11 @@ export async function readLatestAcceptedRecord(
 ): Promise<StoredRecord | undefined> {
   const { owner, repo, environment, task } = query;
   try {
-    const { data } = await octokit.rest.repos.listDeployments({ owner, repo, environment, task, per_page: 100 });
-    for (const d of data) {
-      const payload = decodePayload(d.payload);
-      if (query.accept(payload)) return { id: d.id, ref: d.ref, sha: d.sha, payload, createdAt: d.created_at };
+    for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, { owner, repo, environment, task, per_page: 100 })) {
+      for (const d of data) {
+        const payload = decodePayload(d.payload);
+        if (query.accept(payload)) return { id: d.id, ref: d.ref, sha: d.sha, payload, createdAt: d.created_at };
+      }
     }
     return undefined;
   } catch (error) {

@@ -11,7 +11,8 @@ export type GitHubPermission =
   | 'pull-requests: read'
   | 'deployments: write'
   | 'deployments: read'
-  | 'issues: write';
+  | 'issues: write'
+  | 'contents: read';
 
 export class GitHubPermissionError extends Error {
   override readonly name = 'GitHubPermissionError';

@@ -42,3 +42,14 @@ export async function findPullForCommit(
   )[0];
   return best?.number;
 }
+
+/** The PR merged as `sha`, from `GET /commits/{sha}/pulls` (which can lag right after a merge). */
+export async function findMergedPull(octokit: Octokit, owner: string, repo: string, sha: string): Promise<number | undefined> {
+  let pulls: AssociatedPull[];
+  try {
+    ({ data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 100 }));
+  } catch (error) {
+    rethrowAsPermissionError(error, 'pull-requests: read', `list the pull requests of commit ${sha} in ${owner}/${repo}`);
+  }
+  return pulls.filter((p) => p.merged_at).sort((a, b) => (b.merged_at ?? '').localeCompare(a.merged_at ?? ''))[0]?.number;
+}

@@ -1,10 +1,13 @@
 /**
  * One PR comment per marker, updated in place on every run.
  *
- * Our comment is the one that carries the hidden marker AND is written by us:
+ * Our comment is the one that begins with the hidden marker AND is written by us:
  * anyone can paste the marker into their own comment, and we could not edit
- * theirs anyway. "Us" is `github-actions[bot]` for the workflow token (which may
- * not call `GET /user`), or the token's user when `GET /user` answers (a PAT).
+ * theirs anyway. "Us" is the GraphQL `viewer`, which answers for every kind of
+ * token (`github-actions` for the workflow token, `<app-slug>[bot]` for an App
+ * installation token, the user for a personal token), where `GET /user` answers
+ * 403 to the first two. Logins are compared without any `[bot]` suffix, since
+ * the viewer and the comment author spell bots differently.
  */
 import type { Octokit } from './client.js';
 import { NO_RETRY, createOnce } from './create-once.js';
@@ -23,6 +26,8 @@ export interface StickyCommentQuery {
   readonly issueNumber: number;
   /** A hidden HTML comment, e.g. `<!-- flink-connector-action:plan -->`. */
   readonly marker: string;
+  /** Markers earlier releases wrote for the same comment: found (and rewritten) when no comment carries `marker`. */
+  readonly legacyMarkers?: readonly string[];
   /**
    * Whose comments count as ours. Default: the `GET /user` login when the token
    * may call it, else `github-actions[bot]`. Needed for a GitHub App token
@@ -58,26 +63,41 @@ interface ListedComment {
   readonly html_url: string;
   readonly created_at: string;
   readonly updated_at: string;
-  readonly user?: { readonly login: string } | null;
+  readonly user?: { readonly login: string; readonly type?: string } | null;
 }
 
 /** Identity per Octokit (per token): asked once, never fatal. */
 const identities = new WeakMap<Octokit, Promise<string>>();
 
+/** A login as the viewer and as a comment author agree on it: lower case, no `[bot]`. */
+export function normalLogin(login: string): string {
+  return login.toLowerCase().replace(/\[bot\]$/, '');
+}
+
 function whoAmI(octokit: Octokit): Promise<string> {
   const known = identities.get(octokit);
   if (known) return known;
-  const asked = octokit.rest.users.getAuthenticated().then(
-    (response) => response.data.login,
-    (error: unknown) => {
+  const asked = octokit
+    .graphql<{ viewer?: { login?: string } }>('query { viewer { login } }')
+    .then((answer) => answer.viewer?.login ?? Promise.reject(new Error('GraphQL viewer has no login')))
+    .catch(() => octokit.rest.users.getAuthenticated().then((response) => response.data.login))
+    .catch((error: unknown) => {
       const status = httpStatusOf(error);
-      // 403 is the normal answer for GITHUB_TOKEN; anything transient is retried next time.
+      // 403 is the normal answer of GET /user for GITHUB_TOKEN; anything transient is retried next time.
       if (status !== 401 && status !== 403 && status !== 404) identities.delete(octokit);
       return GITHUB_ACTIONS_BOT;
-    },
-  );
+    });
   identities.set(octokit, asked);
   return asked;
+}
+
+/** Ours: begins with the marker, written by us, and by a bot when we are one (never a human's comment). */
+function isOurs(comment: ListedComment, marker: string, me: string): boolean {
+  if (!(comment.body ?? '').startsWith(marker)) return false;
+  const author = comment.user;
+  if (!author || normalLogin(author.login) !== normalLogin(me)) return false;
+  const bot = /\[bot\]$/i.test(me) || normalLogin(me) === normalLogin(GITHUB_ACTIONS_BOT);
+  return !bot || author.type === undefined || author.type === 'Bot';
 }
 
 function charCount(text: string): number {
@@ -116,11 +136,17 @@ function newest<T extends ListedComment>(comments: readonly T[]): T | undefined 
 
 async function findOurs(octokit: Octokit, query: StickyCommentQuery): Promise<ListedComment | undefined> {
   checkMarker(query.marker);
-  const marked = (await listComments(octokit, query)).filter((c) => (c.body ?? '').includes(query.marker));
+  const markers = [query.marker, ...(query.legacyMarkers ?? [])];
+  const comments = await listComments(octokit, query);
+  const marked = comments.filter((c) => markers.some((m) => (c.body ?? '').startsWith(m)));
   // Only ask who we are when it matters: most runs either find nothing or create.
   if (marked.length === 0) return undefined;
-  const me = (query.author ?? (await whoAmI(octokit))).toLowerCase();
-  return newest(marked.filter((c) => c.user?.login.toLowerCase() === me));
+  const me = query.author ?? (await whoAmI(octokit));
+  for (const marker of markers) {
+    const found = newest(marked.filter((c) => isOurs(c, marker, me)));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Our newest comment carrying `marker`, or undefined. */
@@ -146,7 +172,7 @@ export async function findStickyComment(
  */
 export async function upsertStickyComment(octokit: Octokit, input: StickyCommentInput): Promise<UpsertResult> {
   checkMarker(input.marker);
-  const body = input.body.includes(input.marker) ? input.body : `${input.marker}\n${input.body}`;
+  const body = input.body.startsWith(input.marker) ? input.body : `${input.marker}\n${input.body}`;
   const length = charCount(body);
   if (length > COMMENT_LIMIT) {
     throw new RangeError(

@@ -2,45 +2,37 @@
 import { applyPlan } from '../apply/apply.js';
 import { findPullForCommit } from '../github/pulls.js';
 import type { ApplyResult, Plan } from '../model.js';
-import { targetKey } from '../model.js';
-import { hasAnyChange, isChange } from '../plan/plan.js';
+import { hasAnyChange, hasChanges } from '../plan/plan.js';
 import { postComment } from '../pipeline/comment.js';
 import { type RunContext, type RunResult, fail, messageOf } from '../pipeline/run-context.js';
-import { writeRecords } from '../pipeline/write-records.js';
+import { markIntended, writeRecords } from '../pipeline/write-records.js';
 import type { TargetRecord } from '../record/record.js';
 import { commentMarker, renderComment, renderSummary } from '../report/markdown.js';
-import { renderRefusedApply } from '../report/summaries.js';
+import { RECOVER_FROM_REFUSAL, renderRefusedApply } from '../report/summaries.js';
 import { renderApplyText } from '../report/text.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
-import { type Reviewed, reviewedFingerprint } from './review.js';
-
-/** Why the plan may not be applied as reviewed, or undefined when it may. */
-function unreviewedReason(reviewed: Reviewed, fingerprint: string): string | undefined {
-  if (reviewed.problem) return reviewed.problem;
-  if (reviewed.fingerprint && reviewed.fingerprint !== fingerprint) {
-    return `The plan differs from the one reviewed on pull request #${reviewed.pull}: something changed since (in the workspace or on the default branch)`;
-  }
-  return undefined;
-}
+import { type ReviewCheck, checkReviewed } from './review.js';
 
 export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string, api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
   const { settings, deps, out } = ctx;
-  // Apply == reviewed: the plan now must be the plan approved on the merged pull request. The
-  // check needs the PR comment, so it runs when comments are on; a push with no PR has nothing to
-  // compare with and is applied as planned.
-  const reviewed = settings.event.name === 'push' && settings.comment && hasAnyChange(plan) ? await reviewedFingerprint(ctx) : {};
-  const unreviewed = unreviewedReason(reviewed, fingerprint);
-  if (unreviewed) {
-    const changes = plan.targets.flatMap((t) => t.items.filter(isChange).map((i) => `${i.action} ${i.name} in ${targetKey(t.target)}`));
-    const message = `${unreviewed}. Planned now: ${changes.join(', ')}.`;
+  // Apply == reviewed, whatever the event and whether comments are on: every change must be in
+  // the reviewed set (see review.ts). Waiting for GitHub to list the merged PR is worth it only
+  // when a refusal would follow.
+  const check: ReviewCheck | undefined = hasAnyChange(plan) ? await checkReviewed(ctx, plan, fingerprint, records, !settings.allowUnreviewedChanges) : undefined;
+  for (const line of check?.log ?? []) out.info(line);
+  if (check && (check.problem || check.unreviewed.length > 0)) {
+    const why = check.problem ?? `${check.unreviewed.length} planned change(s) are not in the reviewed set (the plans shown on the pull requests merged since the last apply)`;
+    const message = `${why}. Not reviewed: ${check.unreviewed.join(', ')}.`;
     if (!settings.allowUnreviewedChanges) {
       await out.summary(renderRefusedApply(message, { plan, context: ctx.report }));
-      return fail(ctx, `${message} Nothing was applied.`);
+      return fail(ctx, `${message} Nothing was applied. ${RECOVER_FROM_REFUSAL}`);
     }
     out.warning(`${message} Applying anyway (allow-unreviewed-changes: true).`);
   }
 
   let applied: ApplyResult = { outcomes: [], ok: true };
+  const unmarked = records && hasChanges(plan) ? await markIntended(ctx, plan, records) : undefined;
+  if (unmarked) return fail(ctx, unmarked);
   if (hasAnyChange(plan)) {
     out.startGroup('Apply');
     applied = await applyPlan(plan, api, {
@@ -67,10 +59,10 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
   const recordProblems = records ? await writeRecords(ctx, plan, api, records, applied) : [];
   await out.summary(renderSummary({ plan, context: ctx.report, applied }));
 
-  const pull = reviewed.pull ?? (settings.event.name !== 'push' && settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
+  const pull = check?.pull ?? (settings.event.name !== 'push' && settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
   if (settings.comment && pull !== undefined) {
     try {
-      await postComment(ctx, pull, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report, applied }));
+      await postComment(ctx, pull, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, changes: check?.shown, context: ctx.report, applied }));
     } catch (error) {
       out.warning(`Could not report the result on the pull request: ${messageOf(error, deps.secrets)}`);
     }

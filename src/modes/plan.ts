@@ -5,6 +5,7 @@ import { hasChanges } from '../plan/plan.js';
 import { postComment } from '../pipeline/comment.js';
 import { PULL_REQUEST_EVENTS, type RunContext, type RunResult, fail } from '../pipeline/run-context.js';
 import type { Settings } from '../settings.js';
+import { planChangeIds } from '../report/fingerprint.js';
 import { commentMarker, renderComment, renderSummary } from '../report/markdown.js';
 
 /** Why the plan may not go ahead (`allow-deletes: false` and a delete in the plan), if it may not. */
@@ -38,7 +39,7 @@ export async function reportPlan(ctx: RunContext, plan: Plan, fingerprint: strin
   await out.summary(renderSummary({ plan, context: ctx.report, refusal }));
   const pullNumber = settings.event.pullNumber;
   if (postsComment && settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
-    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, context: ctx.report, refusal }));
+    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, changes: planChangeIds(plan), context: ctx.report, refusal }));
   }
   if (refusal) return fail(ctx, refusal);
   const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';

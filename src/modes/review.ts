@@ -1,28 +1,173 @@
-/** Apply == reviewed: what the merged pull request's plan comment says was reviewed. */
-import { findPullForCommit } from '../github/pulls.js';
+/**
+ * Apply == reviewed. The changes an apply may carry out are those reviewed and not yet applied:
+ * the union of the last plans shown on every pull request merged since each target's last
+ * recorded apply (the commits between the record's commit and the pushed one). Fails closed: when
+ * no reviewed plan can be found, nothing is reviewed.
+ */
+import type { Octokit } from '../github/client.js';
+import { commitMessage, commitsBetween, mergedAs, pullNumberInMessage } from '../github/history.js';
+import { findMergedPull } from '../github/pulls.js';
 import { findStickyComment } from '../github/sticky-comment.js';
-import { commentMarker, readFingerprint } from '../report/markdown.js';
+import type { Plan } from '../model.js';
+import { targetKey } from '../model.js';
+import { isChange } from '../plan/plan.js';
+import type { TargetRecord } from '../record/record.js';
+import { acceptedIds } from '../report/fingerprint.js';
+import { commentMarker, legacyCommentMarker, readChangeIds, readFingerprint } from '../report/markdown.js';
 import { type RunContext, messageOf } from '../pipeline/run-context.js';
 
-export interface Reviewed {
+/** Waits between lookups of the merged PR while GitHub catches up with a merge: about 30 s in all. */
+export const LOOKUP_BACKOFF_MS: readonly number[] = [2_000, 4_000, 8_000, 16_000];
+/** Commits of a range whose PR is looked up one by one, at most (beyond it, only PRs named in messages count). */
+const MAX_COMMIT_LOOKUPS = 30;
+
+export interface ReviewCheck {
+  /** The PR the pushed commit was merged from, when found: the result is reported on it. */
   readonly pull?: number;
-  readonly fingerprint?: string;
-  /** Why the reviewed plan could not be found: the apply is then refused unless unreviewed changes are allowed. */
+  /** The change ids shown on that PR, kept in its comment when the result is written. */
+  readonly shown?: readonly string[];
+  /** Planned changes outside the reviewed set, as `action name in target`. */
+  readonly unreviewed: readonly string[];
+  /** Why nothing counts as reviewed (no PR, no plan comment, GitHub failed). */
   readonly problem?: string;
+  /** Which check ran and what it compared, for the log. */
+  readonly log: readonly string[];
 }
 
-/** The fingerprint of the plan last posted on the PR the pushed commit came from. */
-export async function reviewedFingerprint(ctx: RunContext): Promise<Reviewed> {
+interface Shown {
+  readonly ids?: readonly string[];
+  readonly fingerprint?: string;
+}
+
+const short = (sha: string): string => sha.slice(0, 7);
+
+/**
+ * The PR merged as `sha`: asked of `GET /commits/{sha}/pulls`, then of the commit message (confirmed
+ * by the PR's `merge_commit_sha`); when `patient`, asked again with backoff, since the first can lag
+ * a merge for a while.
+ */
+async function mergedPullOf(ctx: RunContext, octokit: Octokit, sha: string, patient: boolean): Promise<{ pull?: number; how: string }> {
+  const { owner, repo } = ctx.settings.event;
+  const byMessage = async (): Promise<number | undefined> => {
+    const message = await commitMessage(octokit, owner, repo, sha);
+    const named = message === undefined ? undefined : pullNumberInMessage(message);
+    return named !== undefined && (await mergedAs(octokit, owner, repo, named, sha)) ? named : undefined;
+  };
+  let pull = await findMergedPull(octokit, owner, repo, sha);
+  if (pull !== undefined) return { pull, how: `GET commits/${short(sha)}/pulls` };
+  pull = await byMessage();
+  if (pull !== undefined) return { pull, how: `the commit message, confirmed by the pull request's merge_commit_sha` };
+  let tries = 1;
+  for (const wait of patient ? LOOKUP_BACKOFF_MS : []) {
+    await ctx.deps.clock.sleep(wait);
+    tries++;
+    pull = await findMergedPull(octokit, owner, repo, sha);
+    if (pull !== undefined) return { pull, how: `GET commits/${short(sha)}/pulls (try ${tries})` };
+  }
+  return { how: `GET commits/${short(sha)}/pulls answered no merged pull request (${tries} tr${tries === 1 ? 'y' : 'ies'}) and the commit message names none merged as ${short(sha)}` };
+}
+
+/** The PRs merged by the commits after `base` up to `head` (head's own PR aside). */
+async function pullsBetween(ctx: RunContext, octokit: Octokit, base: string, head: string): Promise<number[] | undefined> {
+  const { owner, repo } = ctx.settings.event;
+  const commits = await commitsBetween(octokit, owner, repo, base, head);
+  if (!commits) return undefined;
+  const pulls = new Set<number>();
+  let lookups = 0;
+  for (const c of commits) {
+    if (c.sha === head.toLowerCase()) continue;
+    const named = pullNumberInMessage(c.message);
+    if (named !== undefined && !pulls.has(named) && (await mergedAs(octokit, owner, repo, named, c.sha))) {
+      pulls.add(named);
+      continue;
+    }
+    if (lookups++ < MAX_COMMIT_LOOKUPS) {
+      const found = await findMergedPull(octokit, owner, repo, c.sha);
+      if (found !== undefined) pulls.add(found);
+    }
+  }
+  return [...pulls];
+}
+
+/** What the last plan shown on `pull` said (this release's change ids, or an earlier release's fingerprint). */
+async function shownOn(ctx: RunContext, octokit: Octokit, pull: number): Promise<Shown | undefined> {
+  const { owner, repo } = ctx.settings.event;
+  const key = ctx.settings.commentKey;
+  const comment = await findStickyComment(octokit, { owner, repo, issueNumber: pull, marker: commentMarker(key), legacyMarkers: [legacyCommentMarker(key)] });
+  if (!comment) return undefined;
+  const ids = readChangeIds(comment.body);
+  const fingerprint = readFingerprint(comment.body);
+  return ids || fingerprint ? { ids, fingerprint } : undefined;
+}
+
+function describe(item: { action: string; name: string; target: Plan['targets'][number]['target'] }): string {
+  return `${item.action} ${item.name} in ${targetKey(item.target)}`;
+}
+
+/**
+ * Checks the plan against the reviewed set. `patient`: wait for GitHub to list the merged PR (only
+ * worth it when a refusal would follow).
+ */
+export async function checkReviewed(ctx: RunContext, plan: Plan, fingerprint: string, records: ReadonlyMap<string, TargetRecord> | undefined, patient: boolean): Promise<ReviewCheck> {
   const { octokit, secrets } = ctx.deps;
-  const { owner, repo, sha } = ctx.settings.event;
-  if (!octokit || !owner || !sha) return {};
+  const { sha } = ctx.settings.event;
+  const changes = plan.targets.flatMap((tp) => tp.items.filter(isChange));
+  const all = changes.map(describe);
+  if (!octokit || !sha) return { unreviewed: all, problem: 'No github-token or repository: the reviewed plan cannot be read', log: [] };
+  const log: string[] = [];
   try {
-    const pull = await findPullForCommit(octokit, owner, repo, sha);
-    if (pull === undefined) return {};
-    const comment = await findStickyComment(octokit, { owner, repo, issueNumber: pull, marker: commentMarker(ctx.settings.commentKey) });
-    const fingerprint = comment ? readFingerprint(comment.body) : undefined;
-    return fingerprint ? { pull, fingerprint } : { pull, problem: `Pull request #${pull} has no plan comment from this action (comment-key ${ctx.settings.commentKey}), so nothing was reviewed` };
+    const head = await mergedPullOf(ctx, octokit, sha, patient);
+    log.push(`review check: ${head.pull === undefined ? 'no merged pull request found' : `merged pull request #${head.pull} found`} for ${short(sha)} by ${head.how}`);
+    const headShown = head.pull === undefined ? undefined : await shownOn(ctx, octokit, head.pull);
+
+    // Each changed target's range starts at its last recorded apply; a target never recorded may
+    // take its changes from any range of the scope's records.
+    const baseOf = (key: string): string | undefined => records?.get(key)?.sha;
+    const unrecorded = changes.some((i) => !baseOf(targetKey(i.target)));
+    const candidates = unrecorded ? [...(records?.values() ?? [])].map((r) => r.sha) : changes.map((i) => baseOf(targetKey(i.target)));
+    const bases = new Set(candidates.filter((b): b is string => !!b && b.toLowerCase() !== sha.toLowerCase()));
+    const reviewedFrom = new Map<string, Set<string>>();
+    const shownCache = new Map<number, Shown | undefined>();
+    if (head.pull !== undefined) shownCache.set(head.pull, headShown);
+    for (const base of bases) {
+      const pulls = await pullsBetween(ctx, octokit, base, sha);
+      const ids = new Set<string>();
+      if (!pulls) log.push(`review check: GitHub cannot compare ${short(base)}...${short(sha)}; only the pushed commit's pull request counts`);
+      for (const pull of pulls ?? []) {
+        if (!shownCache.has(pull)) shownCache.set(pull, await shownOn(ctx, octokit, pull));
+        for (const id of shownCache.get(pull)?.ids ?? []) ids.add(id);
+      }
+      if (pulls) log.push(`review check: commits ${short(base)}..${short(sha)} merged ${pulls.length === 0 ? 'no other pull request' : `pull request${pulls.length === 1 ? '' : 's'} ${pulls.map((p) => `#${p}`).join(', ')}`}`);
+      reviewedFrom.set(base, ids);
+    }
+
+    const headIds = new Set(headShown?.ids ?? []);
+    const noneShown = !headShown && [...reviewedFrom.values()].every((s) => s.size === 0);
+    if (noneShown) {
+      const problem =
+        head.pull === undefined
+          ? `No reviewed plan: ${head.how}`
+          : `Pull request #${head.pull} has no plan comment from this action (comment-key ${ctx.settings.commentKey}), so nothing was reviewed`;
+      return { pull: head.pull, unreviewed: all, problem, log };
+    }
+    // A comment written by an earlier release carries only the fingerprint of the whole plan: compared as before.
+    if (headShown && !headShown.ids && [...reviewedFrom.values()].every((s) => s.size === 0)) {
+      const same = headShown.fingerprint === fingerprint;
+      log.push(`review check: pull request #${head.pull} carries a plan fingerprint only; the plan ${same ? 'matches it' : 'differs from it'}`);
+      return same ? { pull: head.pull, unreviewed: [], log } : { pull: head.pull, unreviewed: all, problem: `The plan differs from the one reviewed on pull request #${head.pull}: something changed since (in the workspace or on the default branch)`, log };
+    }
+    const unreviewed = changes
+      .filter((item) => {
+        const base = baseOf(targetKey(item.target));
+        const ranges = base === undefined ? [...reviewedFrom.values()] : [reviewedFrom.get(base)];
+        const reviewed = (id: string): boolean => headIds.has(id) || ranges.some((r) => r?.has(id) === true);
+        return !acceptedIds(item).some(reviewed);
+      })
+      .map(describe);
+    const sources = [...shownCache.entries()].filter(([, s]) => s?.ids).map(([p]) => `#${p}`);
+    log.push(`review check: ${changes.length - unreviewed.length} of ${changes.length} planned change(s) are in the reviewed set (the plans shown on ${sources.join(', ') || 'no pull request'})`);
+    return { pull: head.pull, shown: headShown?.ids, unreviewed, log };
   } catch (error) {
-    return { problem: `The reviewed plan could not be read from the pull request: ${messageOf(error, secrets)}` };
+    return { unreviewed: all, problem: `The reviewed plan could not be read from GitHub: ${messageOf(error, secrets)}`, log };
   }
 }

@@ -1,7 +1,7 @@
 /** The sticky plan comment on a pull request: written by plans, updated by applies, read by the review check. */
 import { GitHubPermissionError } from '../github/errors.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
-import { commentMarker } from '../report/markdown.js';
+import { commentMarker, legacyCommentMarker } from '../report/markdown.js';
 import type { RunContext } from './run-context.js';
 
 export async function postComment(ctx: RunContext, pullNumber: number, body: string): Promise<void> {
@@ -16,6 +16,7 @@ export async function postComment(ctx: RunContext, pullNumber: number, body: str
       repo: settings.event.repo,
       issueNumber: pullNumber,
       marker: commentMarker(settings.commentKey),
+      legacyMarkers: [legacyCommentMarker(settings.commentKey)],
       body,
     });
     out.setOutput('comment-url', comment.url);

@@ -3,8 +3,16 @@ import { readLatestAcceptedRecord } from '../github/deployments.js';
 import type { DesiredConnector, Target } from '../model.js';
 import { targetFromKey, targetKey } from '../model.js';
 import { targetsOf } from '../plan/plan.js';
-import { RECORD_TASK, type TargetRecord, environmentOf, parseRecord } from '../record/record.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, indexEnvironmentOf, parseIndex, parseRecord, settlePending } from '../record/record.js';
 import type { RunContext } from './run-context.js';
+
+/** What the scope's index named when the records were read (see `indexEnvironmentOf`). */
+const indexes = new WeakMap<ReadonlyMap<string, TargetRecord>, readonly string[]>();
+
+/** The targets the scope's index named when `records` were read (empty when there was none). */
+export function indexedTargets(records: ReadonlyMap<string, TargetRecord>): readonly string[] {
+  return indexes.get(records) ?? [];
+}
 
 /**
  * The record per target (keyed by `targetKey`), or undefined when the record is not in use.
@@ -25,6 +33,12 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
   const { defaultWorkspaceId, defaultNamespace } = settings;
   const pending = new Map<string, Target>(targetsOf(desired).map((t) => [targetKey(t), t]));
   if (defaultWorkspaceId && defaultNamespace) pending.set(`${defaultWorkspaceId}/${defaultNamespace}`, { workspaceId: defaultWorkspaceId, namespace: defaultNamespace });
+  const index = await readLatestAcceptedRecord(octokit, { owner, repo, environment: indexEnvironmentOf(scope), task: RECORD_TASK, accept: (payload) => parseIndex(payload, scope) !== undefined });
+  const indexed = index ? (parseIndex(index.payload, scope) ?? []) : [];
+  for (const key of indexed) {
+    const target = targetFromKey(key);
+    if (target) pending.set(key, target);
+  }
   const seen = new Set<string>();
   const records = new Map<string, TargetRecord>();
   while (pending.size > 0) {
@@ -40,11 +54,19 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
           task: RECORD_TASK,
           accept: (payload) => (payload as { scope?: unknown } | null)?.scope === scope,
         });
-        return [key, stored && parseRecord(stored.payload, target, scope)] as const;
+        return [key, stored && parseRecord(stored.payload, target, scope, stored.sha)] as const;
       }),
     );
-    for (const [key, record] of found) {
-      if (!record) continue;
+    for (const [key, stored] of found) {
+      if (!stored) continue;
+      const settled = settlePending(stored, stored.sha ?? '');
+      if (settled && stored.pending) {
+        const changes = Object.entries(stored.pending).map(([name, c]) => `${c.action} ${name}`);
+        out.warning(
+          `The record of ${key} is behind the workspace: the apply of ${(stored.sha ?? 'an earlier commit').slice(0, 7)} marked ${changes.join(', ')} before changing the workspace, but could not record the outcome. They are taken as done, so they are not repeated; this run records them. If one of them did not happen, re-register it (adopt: replace).`,
+        );
+      }
+      const record = settled ?? stored;
       records.set(key, record);
       for (const other of record.targets) {
         const target = targetFromKey(other);
@@ -53,5 +75,6 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
     }
   }
   out.info(`record: ${records.size} target(s) with applied connectors`);
+  indexes.set(records, indexed);
   return records;
 }

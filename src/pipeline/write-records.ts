@@ -1,13 +1,34 @@
 /** Writing the record of what an apply did, one deployment per target the plan touched. */
-import { writeRecord } from '../github/deployments.js';
+import { type RecordInput, writeRecord } from '../github/deployments.js';
 import { GitHubPermissionError } from '../github/errors.js';
 import type { ApplyResult, LiveConnector, Plan } from '../model.js';
 import { targetKey } from '../model.js';
 import { isChange, isWorkspaceChange } from '../plan/plan.js';
-import { RECORD_TASK, type TargetRecord, environmentOf, nextRecord, recordPayload, sameConnectors } from '../record/record.js';
+import { RECORD_TASK, RECORD_VERSION, type TargetRecord, environmentOf, indexEnvironmentOf, intendedRecord, nextRecord, recordPayload, sameConnectors } from '../record/record.js';
 import { oneLine } from '../report/escape.js';
+import { indexedTargets } from './records.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { type RunContext, messageOf } from './run-context.js';
+
+/** Waits between attempts to write a record after a mutation: the record must not fall behind the workspace. */
+export const RECORD_WRITE_BACKOFF_MS: readonly number[] = [1_000, 3_000];
+
+/** A record write, tried again after a failure GitHub may get over (a refusal of permission is not). */
+async function writeWithRetry(ctx: RunContext, input: RecordInput): Promise<void> {
+  const { octokit } = ctx.deps;
+  if (!octokit) return;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeRecord(octokit, input);
+      return;
+    } catch (error) {
+      const wait = RECORD_WRITE_BACKOFF_MS[attempt];
+      if (wait === undefined || error instanceof GitHubPermissionError) throw error;
+      ctx.out.warning(`Writing the record of ${input.environment} failed (${messageOf(error, ctx.deps.secrets)}); trying again.`);
+      await ctx.deps.clock.sleep(wait);
+    }
+  }
+}
 
 /**
  * Writes the record of each target the plan touched. Every target is tried, so one failure
@@ -50,10 +71,10 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
   for (const { tp, previous, next: draft } of nexts) {
     const key = targetKey(tp.target);
     const next = { ...draft, targets: scopeTargets };
-    if (!tp.items.some(isChange) && sameConnectors(previous, next) && previous?.targets.join() === scopeTargets.join()) continue;
+    if (!tp.items.some(isChange) && !previous?.pending && sameConnectors(previous, next) && previous?.targets.join() === scopeTargets.join()) continue;
     const failed = applied.outcomes.some((o) => targetKey(o.target) === key && o.status !== 'done');
     try {
-      await writeRecord(octokit, {
+      await writeWithRetry(ctx, {
         owner,
         repo,
         environment: environmentOf(tp.target),
@@ -69,5 +90,57 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
       problem(key, error);
     }
   }
+  // The index names the targets a plan would not find otherwise (all but the default one); written
+  // only when that set changes.
+  const defaultKey = `${ctx.settings.defaultWorkspaceId}/${ctx.settings.defaultNamespace}`;
+  const indexed = scopeTargets.filter((t) => t !== defaultKey);
+  if (nexts.length > 0 && indexed.join() !== indexedTargets(records).join()) {
+    try {
+      await writeWithRetry(ctx, {
+        owner,
+        repo,
+        environment: indexEnvironmentOf(scope),
+        ref: sha,
+        task: RECORD_TASK,
+        payload: { version: RECORD_VERSION, kind: 'index', scope, targets: indexed },
+        state: 'success',
+        logUrl: runUrl,
+        description: `index: ${indexed.length} target(s) besides the default one`,
+      });
+    } catch (error) {
+      problem(`the index of ${scope}`, error);
+    }
+  }
   return problems;
+}
+
+/**
+ * Before the workspace is changed: a record per target naming the changes about to be made, so a
+ * run that cannot record the outcome leaves a record the next run can read as "behind the
+ * workspace" instead of repeating the changes. Returns the problem that must stop the apply, if any.
+ */
+export async function markIntended(ctx: RunContext, plan: Plan, records: Map<string, TargetRecord>): Promise<string | undefined> {
+  const { owner, repo, sha, runUrl } = ctx.settings.event;
+  for (const tp of plan.targets) {
+    if (!tp.items.some(isWorkspaceChange)) continue;
+    const key = targetKey(tp.target);
+    const intended = intendedRecord(ctx.settings.commentKey, tp, records.get(key));
+    try {
+      await writeWithRetry(ctx, {
+        owner,
+        repo,
+        environment: environmentOf(tp.target),
+        ref: sha,
+        task: RECORD_TASK,
+        payload: recordPayload(intended),
+        state: 'in_progress',
+        logUrl: runUrl,
+        description: `applying ${Object.keys(intended.pending ?? {}).length} change(s)`,
+      });
+    } catch (error) {
+      const why = error instanceof GitHubPermissionError ? `${error.message}. Grant permissions: deployments: write to the apply job` : messageOf(error, ctx.deps.secrets);
+      return `Could not mark the intended changes in the record of ${key} (${why}), so nothing was changed: without it a failure to record the outcome would make the next run repeat them.`;
+    }
+  }
+  return undefined;
 }

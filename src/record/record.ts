@@ -26,12 +26,22 @@ export interface TargetRecord {
   readonly targets: readonly string[];
   /** Connector name → what was applied. */
   readonly connectors: Readonly<Record<string, RecordedConnector>>;
+  /** The commit the record was written for (the deployment's sha); known when read, never stored in the payload. */
+  readonly sha?: string;
+  /**
+   * Changes an apply was about to make when it wrote this record, before touching the workspace.
+   * The apply settles them with a record written after; a newest record that still has them means
+   * that run could not record its outcome.
+   */
+  readonly pending?: Readonly<Record<string, PendingChange>>;
 }
 
 /** Descriptions longer than this (in characters) are recorded shortened, with a hash of the whole. */
 export const RECORD_DESCRIPTION_MAX = 200;
 /** GitHub stores a deployment payload of at most this many characters of JSON (422 beyond). */
 export const RECORD_MAX_CHARS = 65_535;
+
+const hashOf = (text: string, length: number): string => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 const SHORTENED = /… \[sha256:[0-9a-f]{16}\]$/;
 
@@ -45,8 +55,7 @@ export function recordedDescription(description: string | undefined): string | u
   const chars = Array.from(description);
   if (chars.length <= RECORD_DESCRIPTION_MAX) return description;
   if (SHORTENED.test(description) && chars.length <= RECORD_DESCRIPTION_MAX + 30) return description;
-  const hash = createHash('sha256').update(description).digest('hex').slice(0, 16);
-  return `${chars.slice(0, RECORD_DESCRIPTION_MAX).join('')}… [sha256:${hash}]`;
+  return `${chars.slice(0, RECORD_DESCRIPTION_MAX).join('')}… [sha256:${hashOf(description, 16)}]`;
 }
 
 export class RecordTooLargeError extends Error {
@@ -69,16 +78,48 @@ export function recordPayload(record: TargetRecord): Record<string, unknown> {
   return { ...record };
 }
 
-/** `flink-connectors/<workspace_id>/<namespace_name>` */
+export interface PendingChange {
+  readonly action: 'register' | 'replace' | 'delete';
+  readonly jarUrl?: string;
+  readonly type?: string;
+  readonly description?: string;
+}
+
+/** GitHub refuses longer environment names. */
+export const ENVIRONMENT_MAX_CHARS = 255;
+
+
+/**
+ * `flink-connectors/<workspace_id>/<namespace_name>`; a name longer than GitHub allows keeps a
+ * readable start of each part and ends with a hash of the whole, so it stays unique.
+ */
 export function environmentOf(target: Target): string {
-  return `flink-connectors/${target.workspaceId}/${target.namespace}`;
+  const full = `flink-connectors/${target.workspaceId}/${target.namespace}`;
+  if (Array.from(full).length <= ENVIRONMENT_MAX_CHARS) return full;
+  return `flink-connectors/${target.workspaceId.slice(0, 100)}/${target.namespace.slice(0, 100)}~${hashOf(full, 16)}`;
+}
+
+/**
+ * The environment of a scope's index: which targets it holds connectors in, so a plan finds the
+ * records of targets nothing declares any more (a namespace moved away, every definition removed).
+ */
+export function indexEnvironmentOf(scope: string): string {
+  return `flink-connectors-index/${scope.replace(/[^A-Za-z0-9._/-]+/g, '_').slice(0, 100)}~${hashOf(scope, 16)}`;
+}
+
+/** The targets a stored index names, or undefined when the payload is not this scope's index. */
+export function parseIndex(payload: unknown, scope: string): string[] | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const p = payload as Record<string, unknown>;
+  if (p.version !== RECORD_VERSION || p.scope !== scope || p.kind !== 'index' || !Array.isArray(p.targets)) return undefined;
+  return p.targets.filter(isString);
 }
 
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** Reads a stored payload; anything that is not a record of this scope is treated as no record. */
-export function parseRecord(payload: unknown, target: Target, scope: string): TargetRecord | undefined {
+export function parseRecord(payload: unknown, target: Target, scope: string, sha?: string): TargetRecord | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const p = payload as Record<string, unknown>;
   if (p.version !== RECORD_VERSION || p.scope !== scope || typeof p.connectors !== 'object' || p.connectors === null) return undefined;
@@ -90,7 +131,48 @@ export function parseRecord(payload: unknown, target: Target, scope: string): Ta
     connectors[name] = { jarUrl: v.jarUrl, type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
   }
   const targets = Array.isArray(p.targets) ? p.targets.filter(isString) : [];
-  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, targets, connectors };
+  const pending: Record<string, PendingChange> = {};
+  for (const [name, value] of Object.entries(typeof p.pending === 'object' && p.pending !== null ? (p.pending as Record<string, unknown>) : {})) {
+    const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    if (v.action !== 'register' && v.action !== 'replace' && v.action !== 'delete') continue;
+    pending[name] = { action: v.action, jarUrl: isString(v.jarUrl) ? v.jarUrl : undefined, type: isString(v.type) ? v.type : undefined, description: isString(v.description) ? v.description : undefined };
+  }
+  return {
+    version: RECORD_VERSION,
+    scope,
+    workspaceId: target.workspaceId,
+    namespace: target.namespace,
+    targets,
+    connectors,
+    ...(sha ? { sha } : {}),
+    ...(Object.keys(pending).length > 0 ? { pending } : {}),
+  };
+}
+
+/** The record before an apply touches the workspace: what it holds now, plus the changes about to be made. */
+export function intendedRecord(scope: string, targetPlan: TargetPlan, previous: TargetRecord | undefined): TargetRecord {
+  const pending: Record<string, PendingChange> = {};
+  for (const item of targetPlan.items) {
+    if (item.action !== 'register' && item.action !== 'replace' && item.action !== 'delete') continue;
+    pending[item.name] = { action: item.action, jarUrl: item.jarUrl, type: item.desired?.type ?? item.type, description: item.desired?.description ?? item.description };
+  }
+  const { workspaceId, namespace } = targetPlan.target;
+  return { version: RECORD_VERSION, scope, workspaceId, namespace, targets: previous?.targets ?? [], connectors: previous?.connectors ?? {}, pending: sortKeys(pending) };
+}
+
+/**
+ * A record whose changes were never settled, read as if they were done (the connectors they
+ * registered or replaced are recorded with the intended JAR): the workspace is ahead of the record,
+ * and changing the connectors again would repeat the work. Undefined when nothing was pending.
+ */
+export function settlePending(record: TargetRecord, commit: string): TargetRecord | undefined {
+  if (!record.pending) return undefined;
+  const connectors: Record<string, RecordedConnector> = { ...record.connectors };
+  for (const [name, change] of Object.entries(record.pending)) {
+    if (change.action === 'delete') delete connectors[name];
+    else if (change.jarUrl && change.type) connectors[name] = { jarUrl: change.jarUrl, type: change.type, description: change.description, commit };
+  }
+  return { ...record, connectors: sortKeys(connectors) };
 }
 
 /**

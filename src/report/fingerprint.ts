@@ -20,3 +20,35 @@ export function planFingerprint(plan: Plan): string {
     .sort();
   return createHash('sha256').update(JSON.stringify([SCHEME, changes])).digest('hex');
 }
+
+/** How many change ids a comment carries at most; a larger plan is checked by its fingerprint alone. */
+export const MAX_CHANGE_IDS = 1000;
+
+/** A short, stable id of one change: target, connector, action and JAR, never volatile fields. */
+export function changeId(workspaceId: string, namespace: string, name: string, action: string, jarUrl: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([workspaceId, namespace, name, action, jarUrl ?? ''])).digest('hex').slice(0, 12);
+}
+
+type ChangeItem = Plan['targets'][number]['items'][number];
+
+/** The id a reviewer saw for this change. */
+export function idOf(item: ChangeItem): string {
+  return changeId(item.target.workspaceId, item.target.namespace, item.name, item.action, item.jarUrl);
+}
+
+/**
+ * The ids under which a planned change counts as reviewed: its own, and for an adopt or a
+ * record-only update, the register or replace of the same JAR (a reviewed register that turns
+ * out already live, after a run that could not record it, is adopted).
+ */
+export function acceptedIds(item: ChangeItem): string[] {
+  const as = (action: string): string => changeId(item.target.workspaceId, item.target.namespace, item.name, action, item.jarUrl);
+  if (item.action === 'adopt' || item.action === 'update') return [idOf(item), as('register'), as('replace')];
+  return [idOf(item)];
+}
+
+/** The ids of a plan's changes, sorted; undefined when there are more than a comment carries. */
+export function planChangeIds(plan: Plan): string[] | undefined {
+  const ids = [...new Set(plan.targets.flatMap((tp) => tp.items).filter(isChange).map(idOf))].sort();
+  return ids.length <= MAX_CHANGE_IDS ? ids : undefined;
+}

@@ -5,6 +5,7 @@
  * degrades in steps (full → changes only → counts per target) and says what it left out; the job
  * summary always carries every row, up to the 1 MiB a step summary may hold.
  */
+import { createHash } from 'node:crypto';
 import { targetKey } from '../model.js';
 import type { ApplyOutcome, ApplyResult, Plan, PlanItem, PlanWarning, TargetPlan } from '../model.js';
 import { formatDuration } from '../duration.js';
@@ -20,8 +21,18 @@ export const SUMMARY_LIMIT_BYTES = 1_048_576;
 const MARKER_PREFIX = 'flink-connector-action';
 const FINGERPRINT_IN_BODY = /<!-- flink-connector-action:fingerprint:([0-9a-f]{1,128}) -->/;
 
-/** The hidden comment that identifies our sticky comment for `key` (e.g. a workflow or a path set). */
+/**
+ * The hidden comment that identifies our sticky comment for `key` (e.g. a workflow or a path set):
+ * the key made readable, then a hash of the whole key, so keys that differ only in characters the
+ * readable part drops, or beyond its length, never share a comment.
+ */
 export function commentMarker(key: string): string {
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return `<!-- ${MARKER_PREFIX}:${sanitizeMarkerKey(key).slice(0, 60).replace(/-+$/, '')}:${hash} -->`;
+}
+
+/** The marker of earlier releases (the readable key only): their comments are still found and taken over. */
+export function legacyCommentMarker(key: string): string {
   return `<!-- ${MARKER_PREFIX}:${sanitizeMarkerKey(key)} -->`;
 }
 
@@ -29,6 +40,20 @@ export function commentMarker(key: string): string {
 export function fingerprintComment(fingerprint: string): string {
   if (!/^[0-9a-f]{1,128}$/i.test(fingerprint)) throw new Error('A plan fingerprint must be a hexadecimal string.');
   return `<!-- ${MARKER_PREFIX}:fingerprint:${fingerprint.toLowerCase()} -->`;
+}
+
+const CHANGES_IN_BODY = /<!-- flink-connector-action:changes((?::[0-9a-f]{12})*) -->/;
+
+/** The hidden comment that carries the ids of the plan's changes (see `planChangeIds`). */
+export function changesComment(ids: readonly string[]): string {
+  if (!ids.every((id) => /^[0-9a-f]{12}$/.test(id))) throw new Error('A change id must be 12 hexadecimal digits.');
+  return `<!-- ${MARKER_PREFIX}:changes${ids.map((id) => `:${id}`).join('')} -->`;
+}
+
+/** The change ids written by `renderComment`, or undefined when the body carries none (an earlier release's comment). */
+export function readChangeIds(body: string): string[] | undefined {
+  const found = CHANGES_IN_BODY.exec(body);
+  return found ? (found[1] ?? '').split(':').filter((id) => id !== '') : undefined;
 }
 
 /** The fingerprint written by `renderComment`, or undefined when the body carries none. */
@@ -51,6 +76,8 @@ interface ReportInput {
   readonly context: ReportContext;
   /** Hex plan fingerprint (see `planFingerprint`). */
   readonly fingerprint?: string;
+  /** Ids of the reviewed changes (see `planChangeIds`), carried hidden in the comment. */
+  readonly changes?: readonly string[];
   /** What the apply made of the plan, shown under "Applied". */
   readonly applied?: ApplyResult;
   /** Shown as a note when the plan was made without credentials (definitions checked only). */
@@ -330,7 +357,11 @@ function hiddenHeader(input: CommentInput): string {
   if (!/^<!-- [^\n]*? -->$/.test(input.marker) || input.marker.slice(4, -3).includes('--')) {
     throw new Error('The comment marker must be a single HTML comment; build it with commentMarker().');
   }
-  return defined([input.marker, input.fingerprint === undefined ? undefined : fingerprintComment(input.fingerprint)]).join('\n');
+  return defined([
+    input.marker,
+    input.fingerprint === undefined ? undefined : fingerprintComment(input.fingerprint),
+    input.changes === undefined ? undefined : changesComment(input.changes),
+  ]).join('\n');
 }
 
 function countRow(tp: TargetPlan): string {

@@ -27,8 +27,12 @@ export function renderDefinitionErrors(errors: readonly DefinitionError[], limit
 }
 
 /** Why the apply was refused, what to do, then the plan summary in the bytes that are left. */
+/** How to go on after an apply was refused. */
+export const RECOVER_FROM_REFUSAL =
+  'To apply these changes, re-run the plan on a pull request, review it and merge it (the next apply carries what was reviewed), or set allow-unreviewed-changes: true for this run.';
+
 export function renderRefusedApply(message: string, summary: SummaryInput): string {
-  const head = `### Flink connectors: apply refused\n\n${escapeMessage(message, 5000)}\n\nRe-run the plan on a pull request and review it, or set allow-unreviewed-changes: true.\n\n`;
+  const head = `### Flink connectors: apply refused\n\n${escapeMessage(message, 5000)}\n\n${RECOVER_FROM_REFUSAL}\n\n`;
   const limitBytes = (summary.limitBytes ?? SUMMARY_LIMIT_BYTES) - bytes(head);
   return `${head}${renderSummary({ ...summary, limitBytes })}`;
 }

@@ -1,0 +1,111 @@
+/**
+ * The pure parts of apply == reviewed and of the record, and the bounded wait for the merged PR
+ * with an injected clock (no real waiting; the sleeps are counted).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/apply/ports.js';
+import { startGitHubFake, type GitHubFakeHandle } from '../../src/emulator/github-fake.js';
+import { createOctokit } from '../../src/github/client.js';
+import { pullNumberInMessage } from '../../src/github/history.js';
+import { LOOKUP_BACKOFF_MS, checkReviewed } from '../../src/modes/review.js';
+import type { Reporter } from '../../src/pipeline/reporter.js';
+import type { RunContext } from '../../src/pipeline/run-context.js';
+import { ENVIRONMENT_MAX_CHARS, environmentOf, intendedRecord, settlePending } from '../../src/record/record.js';
+import { MAX_CHANGE_IDS, acceptedIds, idOf, planChangeIds } from '../../src/report/fingerprint.js';
+import { changesComment, readChangeIds } from '../../src/report/markdown.js';
+import type { Settings } from '../../src/settings.js';
+import { WS1_ANALYTICS, item, makePlan } from '../report/fixtures.js';
+
+describe('the PR a merge commit names', () => {
+  it('reads squash and merge-commit titles, and nothing else', () => {
+    expect(pullNumberInMessage('Add kafka-orders (#123)')).toBe(123);
+    expect(pullNumberInMessage('Add kafka-orders (#123)\n\n* fix (#99)')).toBe(123);
+    expect(pullNumberInMessage('Merge pull request #45 from acme/topic\n\nAdd it')).toBe(45);
+    expect(pullNumberInMessage('Fix #12 in the parser')).toBeUndefined();
+    expect(pullNumberInMessage('Add kafka-orders')).toBeUndefined();
+    expect(pullNumberInMessage('first line\nsecond (#7)')).toBeUndefined();
+  });
+});
+
+describe('change ids', () => {
+  it('identify target, connector, action and JAR, never volatile fields', () => {
+    const a = item('register', 'kafka');
+    expect(idOf(item('register', 'kafka', { reason: 'other words', description: 'x' }))).toBe(idOf(a));
+    for (const other of [item('replace', 'kafka'), item('register', 'kafka', { jarUrl: 'oss://b/other.jar' }), item('register', 'kafka', { target: WS1_ANALYTICS }), item('register', 'kafka2')]) {
+      expect(idOf(other)).not.toBe(idOf(a));
+    }
+  });
+
+  it('count an adopt as reviewed when the register of the same JAR was', () => {
+    const reviewedJar = item('register', 'kafka').jarUrl;
+    expect(acceptedIds(item('adopt', 'kafka', { jarUrl: reviewedJar }))).toContain(idOf(item('register', 'kafka')));
+    expect(acceptedIds(item('adopt', 'kafka', { jarUrl: 'oss://b/other.jar' }))).not.toContain(idOf(item('register', 'kafka')));
+    expect(acceptedIds(item('register', 'kafka'))).toEqual([idOf(item('register', 'kafka'))]);
+  });
+
+  it('travel in the comment and back, bounded in number', () => {
+    const ids = planChangeIds(makePlan([item('register', 'a'), item('delete', 'b'), item('unchanged', 'c')])) ?? [];
+    expect(ids).toHaveLength(2);
+    expect(readChangeIds(`<!-- m -->\n${changesComment(ids)}\nbody`)).toEqual(ids);
+    expect(readChangeIds(changesComment([]))).toEqual([]);
+    expect(readChangeIds('<!-- flink-connector-action:fingerprint:abc -->')).toBeUndefined();
+    const many = makePlan(Array.from({ length: MAX_CHANGE_IDS + 1 }, (_, i) => item('register', `c${i}`)));
+    expect(planChangeIds(many)).toBeUndefined();
+  });
+});
+
+describe('record environments and intents', () => {
+  it('keep short names as they are and hash long ones within the limit, readable and distinct', () => {
+    expect(environmentOf({ workspaceId: 'ws-1', namespace: 'default' })).toBe('flink-connectors/ws-1/default');
+    const long = (n: string) => environmentOf({ workspaceId: 'w'.repeat(128), namespace: `${'n'.repeat(120)}${n}` });
+    expect(long('1').length).toBeLessThanOrEqual(ENVIRONMENT_MAX_CHARS);
+    expect(long('1')).toMatch(/^flink-connectors\/w+\/n+~[0-9a-f]{16}$/);
+    expect(long('1')).not.toBe(long('2'));
+  });
+
+  it('an unsettled intent reads as done: replaced and registered with the marked JAR, deleted gone', () => {
+    const plan = makePlan([item('replace', 'kafka', { jarUrl: 'oss://b/v2.jar' }), item('register', 'redis'), item('delete', 'old'), item('unchanged', 'mysql')]);
+    const [tp] = plan.targets;
+    const previous = { version: 1 as const, scope: 's', workspaceId: tp!.target.workspaceId, namespace: tp!.target.namespace, targets: [], connectors: { kafka: { jarUrl: 'oss://b/v1.jar', type: 'kafka', commit: 'c1' }, old: { jarUrl: 'oss://b/old.jar', type: 'old', commit: 'c1' }, mysql: { jarUrl: 'oss://b/m.jar', type: 'mysql', commit: 'c1' } } };
+    const intended = intendedRecord('s', tp!, previous);
+    expect(intended.connectors).toEqual(previous.connectors);
+    expect(Object.keys(intended.pending ?? {})).toEqual(['kafka', 'old', 'redis']);
+    const settled = settlePending(intended, 'c2');
+    expect(settled?.connectors.kafka?.jarUrl).toBe('oss://b/v2.jar');
+    expect(settled?.connectors.redis).toBeDefined();
+    expect(settled?.connectors.old).toBeUndefined();
+    expect(settled?.connectors.mysql).toEqual(previous.connectors.mysql);
+    expect(settlePending(previous, 'c2')).toBeUndefined();
+  });
+});
+
+describe('finding the merged PR', () => {
+  let fake: GitHubFakeHandle;
+  beforeAll(async () => {
+    fake = await startGitHubFake({ token: 't' });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  function context(sleeps: number[]): RunContext {
+    const clock: Clock = { now: () => 0, sleep: async (ms) => void sleeps.push(ms) };
+    const settings = { commentKey: 'k', allowUnreviewedChanges: false, event: { name: 'push', owner: 'o', repo: 'r', sha: 'ab'.repeat(20), pushToDefaultBranch: true, fromFork: false } } as unknown as Settings;
+    const reporter = {} as Reporter;
+    return { settings, out: reporter, report: { sha: '', time: new Date(0) }, deps: { settings, reporter, clock, secrets: [], octokit: createOctokit('t', fake.url), connectorApi: async () => ({}) as never, readDefinitionFiles: (() => undefined) as never, writeFiles: async () => undefined } };
+  }
+
+  it('waits about 30 s in all, with backoff, before it refuses; and not at all when refusal would not follow', async () => {
+    const plan = makePlan([item('register', 'kafka')]);
+    const patient: number[] = [];
+    const refused = await checkReviewed(context(patient), plan, 'f', undefined, true);
+    expect(refused.problem).toMatch(/^No reviewed plan: GET commits\/ababab/);
+    expect(refused.unreviewed).toEqual(['register kafka in ws-1/default']);
+    expect(patient).toEqual([...LOOKUP_BACKOFF_MS]);
+    expect(patient.reduce((a, b) => a + b, 0)).toBe(30_000);
+
+    const hasty: number[] = [];
+    await checkReviewed(context(hasty), plan, 'f', undefined, false);
+    expect(hasty).toEqual([]);
+  });
+});
