@@ -31,6 +31,8 @@ type Style = keyof typeof CODES;
 /** Control characters other than newline and tab could move the cursor or retitle the terminal. */
 const CONTROL = /[^\P{Cc}\n\t]/gu;
 
+const clean = (text: string): string => text.replace(CONTROL, ' ');
+
 /** The colour of a plan or apply line, by the symbol it starts with (see report/format.ts). */
 function lineStyle(line: string): Style | undefined {
   const head = line.trimStart();
@@ -88,23 +90,24 @@ export function terminalReporter(stream: TerminalStream, env: NodeJS.ProcessEnv)
   };
   const print = (text: string): void => {
     erase();
-    stream.write(`${text.replace(CONTROL, ' ')}\n`);
+    stream.write(`${text}\n`);
     draw();
   };
-  const issue = (kind: 'error' | 'warning' | 'notice', style: Style, message: string, at?: Annotation): void => {
-    const where = place(at);
+  const issue = (kind: 'error' | 'warning' | 'notice', style: Style, raw: string, at?: Annotation): void => {
+    const message = clean(raw);
+    const where = place(at && { ...at, file: at.file && clean(at.file) });
     print(where ? `${paint('bold', `${where}:`)} ${kind === 'error' ? '' : `${paint(style, kind)}: `}${message}` : `${paint(style, kind)}: ${message}`);
-    if (annotate) print(workflowCommand(kind, message, at));
+    if (annotate) print(workflowCommand(kind, raw, at));
   };
 
   return {
     outputs,
     failures,
-    info: (message) => print(message.split('\n').map((line) => paint(lineStyle(line), line)).join('\n')),
+    info: (message) => print(clean(message).split('\n').map((line) => paint(lineStyle(line), line)).join('\n')),
     notice: (message, at) => issue('notice', 'cyan', message, at),
     warning: (message, at) => issue('warning', 'yellow', message, at),
     error: (message, at) => issue('error', 'red', message, at),
-    startGroup: (name) => print(paint('bold', `▸ ${name}`)),
+    startGroup: (name) => print(paint('bold', `▸ ${clean(name)}`)),
     endGroup: () => {
       // A namespace's wait is over when the group it ran in ends.
       erase();
@@ -115,12 +118,12 @@ export function terminalReporter(stream: TerminalStream, env: NodeJS.ProcessEnv)
     summary: async () => undefined,
     setFailed: (message) => {
       failures.push(message);
-      print(`${paint('red', 'error')}: ${message}`);
+      print(`${paint('red', 'error')}: ${clean(message)}`);
     },
     progress: (key, message) => {
-      if (!stream.isTTY) return print(message);
+      if (!stream.isTTY) return print(clean(message));
       erase();
-      live.set(key, message.replace(CONTROL, ' '));
+      live.set(key, clean(message));
       draw();
     },
     close: () => {
