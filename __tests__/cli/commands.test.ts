@@ -51,11 +51,23 @@ async function checkout(name: string, namespace: string): Promise<string> {
   return dir;
 }
 
-async function cli(args: string[], cwd: string, options: { env?: Record<string, string>; answer?: string } = {}): Promise<{ code: number; text: string }> {
+/** A terminal's input: `beforeAnswer` runs when the question is read, after the plan was shown. */
+function terminalInput(answer: string | undefined, beforeAnswer?: () => void): Readable & { isTTY: boolean } {
+  const input = new Readable({
+    read() {
+      beforeAnswer?.();
+      if (answer !== undefined) this.push(`${answer}\n`);
+      this.push(null);
+    },
+  });
+  return Object.assign(input, { isTTY: answer !== undefined });
+}
+
+async function cli(args: string[], cwd: string, options: { env?: Record<string, string>; answer?: string; beforeAnswer?: () => void } = {}): Promise<{ code: number; text: string }> {
   const out = new PassThrough();
   let text = '';
   out.on('data', (d: Buffer) => (text += d.toString()));
-  const stdin = Object.assign(Readable.from(options.answer === undefined ? [] : [`${options.answer}\n`]), { isTTY: options.answer !== undefined });
+  const stdin = terminalInput(options.answer, options.beforeAnswer);
   const io: Io = { stdout: out, stderr: out, stdin, env: { ...KEY, ...options.env }, cwd };
   const code = await main(args, io);
   return { code, text };
@@ -76,6 +88,19 @@ describe('flink-connectors apply in a terminal', () => {
     expect(yes.code, yes.text).toBe(0);
     expect(yes.text).toContain('This apply is unreviewed');
     expect(emulator.connectors('ws-confirm', 'default')).toHaveLength(3);
+  });
+
+  it('applies nothing when the plan changed between the confirmation and the apply', async () => {
+    const repo = await checkout('moving', 'moving');
+    const stranger = { name: 'kafka-orders', type: 'kafka-orders', source: false, sink: true, lookup: false, properties: [], supportedFormats: [], dependencies: [] };
+    emulator.resetStats();
+    const moved = await cli(['apply', '--endpoint', emulator.url], repo, { answer: 'yes', beforeAnswer: () => emulator.seed('ws-moving', 'default', [stranger]) });
+    expect(moved.code).toBe(1);
+    expect(moved.text).toContain('Plan: 4 to register, 0 to replace, 0 to delete.');
+    expect(moved.text).toContain('The plan changed after it was confirmed');
+    // Two plans (two targets each), and not one change.
+    expect(emulator.stats().calls).toEqual({ ListCustomConnectors: 4 });
+    expect(emulator.connectors('ws-moving', 'default')).toEqual([expect.objectContaining({ name: 'kafka-orders', source: false })]);
   });
 });
 

@@ -177,8 +177,26 @@ async function simple(runner: Runner, command: Command, options: Record<string, 
   return (await runPipeline(settings, out)) === 'failed' ? EXIT.error : EXIT.ok;
 }
 
+/**
+ * The apply's reporter, stopping the run when its plan is not the one confirmed: the plan-json of
+ * one plan is the same byte for byte, and it is set before anything is changed.
+ */
+function holdingTo(out: TerminalReporter, confirmed: string | undefined): TerminalReporter {
+  if (confirmed === undefined) return out;
+  return {
+    ...out,
+    setOutput: (name, value) => {
+      if (name === 'plan-json' && value !== confirmed) {
+        throw new Error('The plan changed after it was confirmed (the workspace or the files changed meanwhile); nothing was applied. Run apply again to see the new plan.');
+      }
+      out.setOutput(name, value);
+    },
+  };
+}
+
 async function apply(runner: Runner, options: Record<string, unknown>): Promise<number> {
   const { io } = runner;
+  let confirmed: string | undefined;
   if (!options.yes) {
     const out = terminalReporter(io.stdout, io.env);
     if (!io.stdin.isTTY) {
@@ -192,8 +210,9 @@ async function apply(runner: Runner, options: Record<string, unknown>): Promise<
       out.info('Apply cancelled; nothing was changed.');
       return EXIT.error;
     }
+    confirmed = out.outputs.get('plan-json');
   }
-  const out = terminalReporter(io.stdout, io.env);
+  const out = holdingTo(terminalReporter(io.stdout, io.env), confirmed);
   out.warning(`${UNREVIEWED} Applying because ${options.yes ? '--yes was given' : 'it was confirmed'}.`);
   const settings = settingsOrReport(runner, out, { command: 'apply', options, overrides: { 'allow-unreviewed-changes': 'true' } });
   if (!settings) return EXIT.error;
