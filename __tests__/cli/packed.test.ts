@@ -164,6 +164,8 @@ describe('the packed command line', () => {
     expect(bump.code, bump.stdout + bump.stderr).toBe(0);
     expect(bump.stdout).toContain('pull request #2');
     expect(bump.stdout).toContain('Plan: 0 to register, 1 to replace, 0 to delete.');
+    const comment = await readFile(join(repo, '.flink-connectors-sandbox', 'pull-2-comment.md'), 'utf8');
+    expect(comment).toContain('orders-kafka-1.1.0.jar');
 
     const state = JSON.parse(await readFile(join(repo, '.flink-connectors-sandbox', 'state.json'), 'utf8')) as { targets: Array<{ connectors: unknown[] }>; pull: unknown };
     expect(state.targets).toEqual([expect.objectContaining({ workspaceId: 'ws-mine', namespace: 'dev', connectors: [expect.objectContaining({ name: 'orders', source: true })] })]);

@@ -4,7 +4,8 @@
  * state from a folder, plays one event (a pull request's plan, or the merge's apply, with the
  * apply == reviewed check) through `run()`, and saves the state again.
  */
-import { basename, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { type CatalogFile, loadCatalogFile } from '../emulator/catalog.js';
 import { startGitHubFake } from '../emulator/github-fake.js';
 import { startEmulator } from '../emulator/server.js';
@@ -78,6 +79,13 @@ export async function runSandbox(options: SandboxOptions, env: NodeJS.ProcessEnv
     if (!settings) return 'failed';
     const result = await runPipeline(settings);
     await saveState(stateDir, await snapshot(servers, state, catalog, result === 'failed' && options.play === 'merge' ? { ...pull, merged: false } : pull));
+    // What reviewers would read on the pull request, where a user can open it.
+    const comment = pull.number > 0 ? github.comments(OWNER, repo, pull.number).at(-1) : undefined;
+    if (comment) {
+      const file = join(stateDir, `pull-${pull.number}-comment.md`);
+      await writeFile(file, comment.body);
+      out.info(`the comment on pull request #${pull.number} (Markdown): ${file}`);
+    }
     return result;
   } finally {
     await Promise.all([emulator.close(), github.close()]);
