@@ -153,3 +153,19 @@ describe('flink-connectors export', () => {
     expect(emulator.stats().total).toBe(0);
   });
 });
+
+describe('flink-connectors sandbox --catalog', () => {
+  it('registers what the given catalog says the JARs declare, not what the definitions say', async () => {
+    const repo = join(scratch, 'with-catalog');
+    await cp(join(PROJECT_ROOT, 'examples'), repo, { recursive: true });
+    const catalog = join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml');
+    const pr = await cli(['sandbox', '--repo', 'with-catalog', '--catalog', catalog], scratch);
+    expect(pr.code, pr.text).toBe(0);
+    const merge = await cli(['sandbox', '--repo', 'with-catalog', '--catalog', catalog, '--as', 'merge'], scratch);
+    expect(merge.code, merge.text).toBe(0);
+    const state = JSON.parse(await readFile(join(repo, '.flink-connectors-sandbox', 'state.json'), 'utf8')) as { targets: Array<{ namespace: string; connectors: Array<{ name: string; properties: Array<{ key: string }> }> }> };
+    const kafka = state.targets.find((t) => t.namespace === 'default')?.connectors.find((c) => c.name === 'kafka-orders');
+    // Only the catalog knows the JAR's properties.
+    expect(kafka?.properties.map((p) => p.key)).toContain('topic');
+  });
+});

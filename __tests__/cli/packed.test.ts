@@ -170,6 +170,7 @@ describe('the packed command line', () => {
     const state = JSON.parse(await readFile(join(repo, '.flink-connectors-sandbox', 'state.json'), 'utf8')) as { targets: Array<{ connectors: unknown[] }>; pull: unknown };
     expect(state.targets).toEqual([expect.objectContaining({ workspaceId: 'ws-mine', namespace: 'dev', connectors: [expect.objectContaining({ name: 'orders', source: true })] })]);
     expect(state.pull).toMatchObject({ number: 2, merged: false });
+    expect(await readFile(join(repo, '.flink-connectors-sandbox', '.gitignore'), 'utf8')).toBe('*\n');
   });
 
   it('runs the pre-commit hook entry on fixture files', async () => {

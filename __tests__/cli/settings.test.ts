@@ -72,6 +72,7 @@ describe('command-line settings go through the action validation', () => {
     expect(withRepo.githubToken).toBe('gho_x');
     expect(withRepo.event).toMatchObject({ owner: 'acme', repo: 'pipelines' });
     expect(problemsOf(() => cliSettings({ command: 'plan', options: { repo: 'nope' }, inputs, env, cwd: '/' }))).toEqual(['Option `--repo` must be owner/name, got "nope".']);
+    expect(problemsOf(() => cliSettings({ command: 'plan', options: { repo: 'acme/pipelines' }, inputs, env: {}, cwd: '/' }))[0]).toContain('set GITHUB_TOKEN or GH_TOKEN');
   });
 });
 

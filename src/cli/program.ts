@@ -3,7 +3,6 @@
  * its options through the action's own validation and runs `run()` with a terminal Reporter.
  */
 import * as path from 'node:path';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command as Program, CommanderError, Option } from 'commander';
 import { run } from '../main.js';
@@ -51,9 +50,9 @@ interface Runner {
 }
 
 /** Builds the settings, or reports every invalid option and returns undefined. */
-function settingsOrReport(runner: Runner, out: TerminalReporter, run: Omit<CliRun, 'inputs' | 'env' | 'cwd'>): Settings | undefined {
+function settingsOrReport(runner: Runner, out: TerminalReporter, request: Omit<CliRun, 'inputs' | 'env' | 'cwd'>): Settings | undefined {
   try {
-    return cliSettings({ ...run, inputs: runner.inputs, env: runner.io.env, cwd: runner.io.cwd });
+    return cliSettings({ ...request, inputs: runner.inputs, env: runner.io.env, cwd: runner.io.cwd });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     for (const problem of error.problems) out.error(problem);
@@ -150,12 +149,12 @@ export function buildProgram(io: Io, inputs: readonly InputSpec[] = readInputs()
     inputs,
   ).action(async (options: Record<string, unknown>) => {
     const out = terminalReporter(io.stdout, io.env);
-    const repoDir = resolve(io.cwd, String(options.repo));
+    const repoDir = path.resolve(io.cwd, String(options.repo));
     const settingsFor: SettingsFor = (overrides, event, env) =>
       settingsOrReport({ io: { ...io, env }, inputs }, out, { command: 'auto', options: { ...options, repo: undefined, root: repoDir }, overrides, event });
     try {
       const result = await runSandbox(
-        { repoDir, play: options.as === 'merge' ? 'merge' : 'pr', catalogFile: options.catalog as string | undefined, stateDir: options.state ? resolve(io.cwd, String(options.state)) : undefined },
+        { repoDir, play: options.as === 'merge' ? 'merge' : 'pr', catalogFile: options.catalog ? path.resolve(io.cwd, String(options.catalog)) : undefined, stateDir: options.state ? path.resolve(io.cwd, String(options.state)) : undefined },
         io.env,
         out,
         settingsFor,
@@ -222,8 +221,8 @@ async function apply(runner: Runner, options: Record<string, unknown>): Promise<
 async function validate(runner: Runner, paths: readonly string[], options: Record<string, unknown>): Promise<number> {
   const out = terminalReporter(runner.io.stdout, runner.io.env);
   // pre-commit and shells give paths from the current directory; patterns are relative to the root.
-  const root = resolve(runner.io.cwd, typeof options.root === 'string' ? options.root : '.');
-  const relative = paths.map((p) => path.relative(root, resolve(runner.io.cwd, p)).split(path.sep).join('/'));
+  const root = path.resolve(runner.io.cwd, typeof options.root === 'string' ? options.root : '.');
+  const relative = paths.map((p) => path.relative(root, path.resolve(runner.io.cwd, p)).split(path.sep).join('/'));
   const definitions = paths.length > 0 ? { definitions: relative.join('\n') } : undefined;
   const settings = settingsOrReport(runner, out, { command: 'plan', options, overrides: definitions });
   if (!settings) return EXIT.error;

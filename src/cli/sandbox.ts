@@ -4,7 +4,7 @@
  * state from a folder, plays one event (a pull request's plan, or the merge's apply, with the
  * apply == reviewed check) through `run()`, and saves the state again.
  */
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type CatalogFile, loadCatalogFile } from '../emulator/catalog.js';
 import { startGitHubFake } from '../emulator/github-fake.js';
@@ -49,6 +49,7 @@ function eventFor(play: Play, state: SandboxState, repo: string): { event: Event
 
 export async function runSandbox(options: SandboxOptions, env: NodeJS.ProcessEnv, out: TerminalReporter, settingsFor: SettingsFor, runPipeline: (settings: Settings) => Promise<string>): Promise<string> {
   const repoDir = resolve(options.repoDir);
+  if (!(await stat(repoDir).catch(() => undefined))?.isDirectory()) throw new Error(`--repo ${repoDir} is not a directory: give the checkout of your repository.`);
   const stateDir = resolve(options.stateDir ?? resolve(repoDir, '.flink-connectors-sandbox'));
   const repo = basename(repoDir).replace(/[^A-Za-z0-9_.-]/g, '-') || 'repo';
   const state = await loadState(stateDir);

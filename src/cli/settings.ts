@@ -44,6 +44,7 @@ export function cliSettings(run: CliRun): Settings {
   const { options, env } = run;
   const repo = optionText(options.repo);
   if (repo && !REPO.test(repo)) throw new InputError([`Option \`--repo\` must be owner/name, got "${repo}".`]);
+  if (repo && !env.GITHUB_TOKEN && !env.GH_TOKEN && !run.overrides?.['github-token']) throw new InputError(['Option `--repo` reads the record from GitHub: set GITHUB_TOKEN or GH_TOKEN to a token that can read its deployments.']);
   const root = resolve(run.cwd, optionText(options.root) || '.');
   const specs = new Map(run.inputs.map((s) => [s.name, s]));
   const input = (name: string): string => {

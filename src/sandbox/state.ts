@@ -49,6 +49,8 @@ export async function loadState(dir: string): Promise<SandboxState> {
 
 export async function saveState(dir: string, state: SandboxState): Promise<void> {
   await mkdir(dir, { recursive: true });
+  // The folder usually sits in the user's checkout: keep it out of their commits.
+  await writeFile(join(dir, '.gitignore'), '*\n');
   const temporary = join(dir, `${FILE}.${process.pid}.tmp`);
   await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`);
   await rename(temporary, join(dir, FILE));
