@@ -119,7 +119,7 @@ export class InputError extends Error {
   }
 }
 
-type InputReader = (name: string) => string;
+export type InputReader = (name: string) => string;
 
 /** `request-timeout`: one answer may take from 1 s to 10 min. */
 export const REQUEST_TIMEOUT_BOUNDS = { min: '1s', max: '10m' } as const;
@@ -138,11 +138,27 @@ export function readSettings(
   env: NodeJS.ProcessEnv = process.env,
   context: RunnerContext = github.context as unknown as RunnerContext,
 ): Settings {
+  return buildSettings(input, env, { root: env.GITHUB_WORKSPACE || process.cwd(), event: () => readEvent(context, env), mask: (secret) => core.setSecret(secret) });
+}
+
+/** What a run is about, besides its inputs: the action reads it from the runner, the command line from its own options. */
+export interface RunSource {
+  readonly root: string;
+  readonly event: () => EventInfo;
+  /** Hides a secret from the log before anything else is done with it. */
+  readonly mask?: (secret: string) => void;
+}
+
+/**
+ * The one place inputs are validated and defaulted, whoever supplies them: the action (from
+ * `INPUT_*`) or the command line (from its options, named as the inputs are).
+ */
+export function buildSettings(input: InputReader, env: NodeJS.ProcessEnv, source: RunSource): Settings {
   const accessKeyId = input('access-key-id').trim();
   const accessKeySecret = input('access-key-secret').trim();
   const securityToken = input('security-token').trim();
   const githubToken = input('github-token').trim();
-  for (const secret of [accessKeySecret, securityToken, githubToken]) if (secret) core.setSecret(secret);
+  for (const secret of [accessKeySecret, securityToken, githubToken]) if (secret) source.mask?.(secret);
 
   const problems: string[] = [];
   const bool = (name: string, fallback: boolean): boolean => {
@@ -225,7 +241,7 @@ export function readSettings(
   const settings: Settings = {
     command,
     definitions: definitions.length > 0 ? definitions : ['connectors/**/*.yaml', 'connectors/**/*.yml'],
-    root: env.GITHUB_WORKSPACE || process.cwd(),
+    root: source.root,
     regionId,
     endpoint: typeof endpoint === 'string' ? { host: '', protocol: 'https' } : endpoint,
     defaultWorkspaceId: input('workspace-id').trim() || undefined,
@@ -253,7 +269,7 @@ export function readSettings(
     tempDir: env.RUNNER_TEMP || undefined,
     actionRelease: env.GITHUB_ACTION_REPOSITORY && env.GITHUB_ACTION_REF ? { repository: env.GITHUB_ACTION_REPOSITORY, ref: env.GITHUB_ACTION_REF } : undefined,
     secrets: [accessKeySecret, securityToken, githubToken].filter((s) => s !== ''),
-    event: readEvent(context, env),
+    event: source.event(),
   };
   if (problems.length > 0) throw new InputError(problems);
   return Object.freeze({ ...settings, commentKey: settings.commentKey || defaultCommentKey(settings) });

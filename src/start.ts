@@ -7,13 +7,40 @@ import { systemClock } from './apply/ports.js';
 import { readDefinitionFiles } from './definitions/files.js';
 import { writeFilesUnder } from './export/files.js';
 import { createOctokit } from './github/client.js';
-import { run } from './main.js';
+import { type Dependencies, run } from './main.js';
 import { setNoPlanOutputs } from './pipeline/plan.js';
-import { actionsReporter } from './pipeline/reporter.js';
+import { type Reporter, actionsReporter } from './pipeline/reporter.js';
 import { scrub } from './secrets.js';
 import { InputError, readSettings, type Settings } from './settings.js';
 import { connectorApiFor } from './ververica/factory.js';
 import { quietRuntimeDeprecations } from './warnings.js';
+
+/**
+ * The real collaborators for a run that reports to `reporter`: the action's and the command line's.
+ * `secrets` grows as keyless sign-in obtains credentials, so messages are scrubbed of them too.
+ */
+export function realDependencies(settings: Settings, reporter: Reporter, secrets: string[]): Dependencies {
+  const octokit = settings.githubToken && settings.event.owner ? createOctokit(settings.githubToken, settings.githubApiUrl) : undefined;
+  return {
+    settings,
+    reporter,
+    octokit,
+    clock: systemClock,
+    secrets,
+    readDefinitionFiles,
+    writeFiles: (files) => writeFilesUnder(settings.root, files),
+    connectorApi: async () =>
+      connectorApiFor(
+        settings,
+        {
+          sleep: systemClock.sleep,
+          random: Math.random,
+          onRetry: (error, attempt, delayMs) => reporter.info(`retrying ${error.action} (attempt ${attempt + 1}) in ${delayMs} ms: ${scrub(error.message, secrets)}`),
+        },
+        secrets,
+      ),
+  };
+}
 
 export async function start(): Promise<void> {
   quietRuntimeDeprecations();
@@ -41,26 +68,7 @@ export async function start(): Promise<void> {
     // Credentials obtained later (keyless sign-in) are added as they arrive, so errors are scrubbed of them too.
     const scrubbed = [...settings.secrets];
     secrets = scrubbed;
-    const octokit = settings.githubToken && settings.event.owner ? createOctokit(settings.githubToken, settings.githubApiUrl) : undefined;
-    await run({
-      settings,
-      reporter: actionsReporter,
-      octokit,
-      clock: systemClock,
-      secrets: scrubbed,
-      readDefinitionFiles,
-      writeFiles: (files) => writeFilesUnder(settings.root, files),
-      connectorApi: async () =>
-        connectorApiFor(
-          settings,
-          {
-            sleep: systemClock.sleep,
-            random: Math.random,
-            onRetry: (error, attempt, delayMs) => core.info(`retrying ${error.action} (attempt ${attempt + 1}) in ${delayMs} ms: ${scrub(error.message, scrubbed)}`),
-          },
-          scrubbed,
-        ),
-    });
+    await run(realDependencies(settings, actionsReporter, scrubbed));
   } catch (error) {
     fail(error);
   }

@@ -79,7 +79,7 @@ interface Concurrency {
   group: string;
   'cancel-in-progress': string | boolean;
 }
-const workflow = yaml.load(/```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '') as {
+const workflow = yaml.load(/```yaml\n(# .github\/workflows\/flink-connectors.yml\n[\s\S]*?)```/.exec(readme)?.[1] ?? '') as {
   concurrency?: Concurrency;
   jobs: Record<string, { if?: string; concurrency?: Concurrency }>;
 };

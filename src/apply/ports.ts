@@ -13,4 +13,6 @@ export const systemClock: Clock = {
 export interface Logger {
   info(message: string): void;
   warning(message: string): void;
+  /** Progress of a wait on one target (`workspace/namespace`); absent: `info`. */
+  progress?(target: string, message: string): void;
 }

@@ -111,10 +111,11 @@ export class NamespaceWatcher {
   private progress(open: ReadonlyArray<{ waiter: Waiter; left: string[] }>, now: number): void {
     if (now - this.lastProgress < (this.options.progressEveryMs ?? 5_000)) return;
     this.lastProgress = now;
+    const key = targetKey(this.target);
     for (const { waiter, left } of open) {
-      this.options.log.info(
-        `waiting for ${waiter.what} in ${targetKey(this.target)}: ${left.join(', ')} (waited ${formatDuration(now - waiter.since)}, deadline in ${formatDuration(waiter.deadline - now)})`,
-      );
+      const message = `waiting for ${waiter.what} in ${key}: ${left.join(', ')} (waited ${formatDuration(now - waiter.since)}, deadline in ${formatDuration(waiter.deadline - now)})`;
+      if (this.options.log.progress) this.options.log.progress(key, message);
+      else this.options.log.info(message);
     }
   }
 }

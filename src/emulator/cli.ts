@@ -21,7 +21,7 @@ const DEFAULT_CATALOG = fileURLToPath(new URL('../../__fixtures__/catalog/catalo
 const USAGE = `Usage: node --import tsx src/emulator/cli.ts [options]
   --port N                 port to listen on (default 8787; 0 = any free port)
   --host HOST              interface to listen on (default 127.0.0.1)
-  --catalog FILE           JAR catalog, YAML or JSON (default __fixtures__/catalog/catalog.yaml)
+  --catalog FILE           JAR catalog, YAML or JSON, see docs/catalog.md (default __fixtures__/catalog/catalog.yaml)
   --access-key-id ID       AccessKeyId to accept (default: env ALIBABA_CLOUD_ACCESS_KEY_ID, else a demo key)
   --access-key-secret S    its secret (default: env ALIBABA_CLOUD_ACCESS_KEY_SECRET)
   --security-token T       require this STS token with the key (default: env ALIBABA_CLOUD_SECURITY_TOKEN)

@@ -40,7 +40,7 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
       timeoutMs: settings.timeoutMs,
       clock: deps.clock,
       recheck: true,
-      log: { info: (m) => out.info(m), warning: (m) => out.warning(m) },
+      log: { info: (m) => out.info(m), warning: (m) => out.warning(m), progress: out.progress && ((t, m) => out.progress?.(t, m)) },
     });
     out.endGroup();
     // Each finished change was logged as it happened; the result repeats only what did not finish.

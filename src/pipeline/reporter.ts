@@ -25,6 +25,8 @@ export interface Reporter {
   summary(markdown: string): Promise<void>;
   /** Marks the run failed with this message (the run goes on to report). */
   setFailed(message: string): void;
+  /** How a wait on one target is going; a terminal shows the latest per target on one live line. Absent: logged with `info`. */
+  progress?(target: string, message: string): void;
 }
 
 const SUMMARY_FILE = 'GITHUB_STEP_SUMMARY';

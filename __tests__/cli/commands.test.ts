@@ -1,0 +1,171 @@
+/**
+ * The commands in-process, against the emulator and the GitHub fake: what the packed test does not
+ * reach (a terminal's confirmation, the record read and written with --repo, export).
+ */
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Io, main } from '../../src/cli/program.js';
+import { loadCatalogFile } from '../../src/emulator/catalog.js';
+import { type GitHubFakeHandle, startGitHubFake } from '../../src/emulator/github-fake.js';
+import { type EmulatorHandle, startEmulator } from '../../src/emulator/server.js';
+import { PROJECT_ROOT } from '../../scripts/local-runner.js';
+
+const KEY = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tCmdTestKey', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'cmd-test-secret' };
+const TOKEN = 'ghp_cliCommandsTest';
+
+let emulator: EmulatorHandle;
+let github: GitHubFakeHandle;
+let scratch: string;
+
+beforeAll(async () => {
+  const { catalog, tables } = await loadCatalogFile(join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml'));
+  emulator = await startEmulator({ accessKeys: { [KEY.ALIBABA_CLOUD_ACCESS_KEY_ID]: KEY.ALIBABA_CLOUD_ACCESS_KEY_SECRET }, catalog, tables: { ...tables } });
+  github = await startGitHubFake({ token: TOKEN });
+  scratch = await mkdtemp(join(tmpdir(), 'fca-cmd-'));
+  // The Alibaba Cloud credential chain reads the process environment itself.
+  Object.assign(process.env, KEY);
+});
+
+afterAll(async () => {
+  for (const name of Object.keys(KEY)) delete process.env[name];
+  await Promise.all([emulator.close(), github.close(), rm(scratch, { recursive: true, force: true })]);
+});
+
+/** A checkout of examples/ in a new namespace of the emulator, committed so the record has a commit. */
+async function checkout(name: string, namespace: string): Promise<string> {
+  const dir = join(scratch, name);
+  await cp(join(PROJECT_ROOT, 'examples'), dir, { recursive: true });
+  for (const file of await readdir(join(dir, 'connectors'), { recursive: true })) {
+    if (!file.endsWith('.yaml')) continue;
+    const path = join(dir, 'connectors', file);
+    await writeFile(path, (await readFile(path, 'utf8')).replaceAll('ws-demo', `ws-${namespace}`));
+  }
+  const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'definitions');
+  return dir;
+}
+
+/** A terminal's input: `beforeAnswer` runs when the question is read, after the plan was shown. */
+function terminalInput(answer: string | undefined, beforeAnswer?: () => void): Readable & { isTTY: boolean } {
+  const input = new Readable({
+    read() {
+      beforeAnswer?.();
+      if (answer !== undefined) this.push(`${answer}\n`);
+      this.push(null);
+    },
+  });
+  return Object.assign(input, { isTTY: answer !== undefined });
+}
+
+async function cli(args: string[], cwd: string, options: { env?: Record<string, string>; answer?: string; beforeAnswer?: () => void } = {}): Promise<{ code: number; text: string }> {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  const stdin = terminalInput(options.answer, options.beforeAnswer);
+  const io: Io = { stdout: out, stderr: out, stdin, env: { ...KEY, ...options.env }, cwd };
+  const code = await main(args, io);
+  return { code, text };
+}
+
+describe('flink-connectors apply in a terminal', () => {
+  it('shows the plan, asks, and applies only on yes', async () => {
+    const repo = await checkout('confirm', 'confirm');
+    const target = ['--endpoint', emulator.url];
+    const no = await cli(['apply', ...target], repo, { answer: 'no' });
+    expect(no.code).toBe(1);
+    expect(no.text).toContain('Plan: 4 to register, 0 to replace, 0 to delete.');
+    expect(no.text).toContain("Only 'yes' is accepted");
+    expect(no.text).toContain('Apply cancelled; nothing was changed.');
+    expect(emulator.connectors('ws-confirm', 'default')).toEqual([]);
+
+    const yes = await cli(['apply', ...target], repo, { answer: 'yes' });
+    expect(yes.code, yes.text).toBe(0);
+    expect(yes.text).toContain('This apply is unreviewed');
+    expect(emulator.connectors('ws-confirm', 'default')).toHaveLength(3);
+  });
+
+  it('applies nothing when the plan changed between the confirmation and the apply', async () => {
+    const repo = await checkout('moving', 'moving');
+    const stranger = { name: 'kafka-orders', type: 'kafka-orders', source: false, sink: true, lookup: false, properties: [], supportedFormats: [], dependencies: [] };
+    emulator.resetStats();
+    const moved = await cli(['apply', '--endpoint', emulator.url], repo, { answer: 'yes', beforeAnswer: () => emulator.seed('ws-moving', 'default', [stranger]) });
+    expect(moved.code).toBe(1);
+    expect(moved.text).toContain('Plan: 4 to register, 0 to replace, 0 to delete.');
+    expect(moved.text).toContain('The plan changed after it was confirmed');
+    // Two plans (two targets each), and not one change.
+    expect(emulator.stats().calls).toEqual({ ListCustomConnectors: 4 });
+    expect(emulator.connectors('ws-moving', 'default')).toEqual([expect.objectContaining({ name: 'kafka-orders', source: false })]);
+  });
+});
+
+describe('flink-connectors with --repo', () => {
+  it('reads the record from GitHub, writes it after an apply, and so sees a JAR change', async () => {
+    const repo = await checkout('recorded', 'recorded');
+    const env = { GH_TOKEN: TOKEN, GITHUB_API_URL: github.url };
+    const args = ['--endpoint', emulator.url, '--repo', 'acme/recorded'];
+
+    const applied = await cli(['apply', '--yes', ...args], repo, { env });
+    expect(applied.code, applied.text).toBe(0);
+    expect(applied.text).toContain('record: 0 target(s) with applied connectors');
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    // Per target: the intended changes (in progress), then the outcome, both at the checked-out commit.
+    const records = github.deployments('acme', 'recorded').filter((d) => d.environment.startsWith('flink-connectors/'));
+    const outcomes = records.filter((d) => d.statuses[0]?.state === 'success');
+    expect(outcomes.map((d) => d.sha)).toEqual([head, head]);
+    expect(new Set(outcomes.map((d) => d.environment)).size).toBe(2);
+    expect(records.every((d) => d.sha === head)).toBe(true);
+
+    const file = join(repo, 'connectors/streaming/kafka-orders.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('kafka-orders-1.0.0.jar', 'kafka-orders-2.0.0.jar'));
+    const bump = await cli(['plan', '--detailed-exitcode', ...args], repo, { env });
+    expect(bump.code, bump.text).toBe(2);
+    expect(bump.text).toContain('Plan: 0 to register, 1 to replace, 0 to delete.');
+
+    // Without --repo the same change is invisible, and the plan says so.
+    const blind = await cli(['plan', '--detailed-exitcode', '--endpoint', emulator.url], repo, { env });
+    expect(blind.code).toBe(0);
+    expect(blind.text).toContain('JAR changes and removed files cannot be detected');
+  });
+});
+
+describe('flink-connectors export', () => {
+  it('writes definition files for the live connectors no definition declares', async () => {
+    const repo = await mkdtemp(join(scratch, 'export-'));
+    emulator.seed('ws-export', 'default', [{ name: 'legacy', type: 'legacy', source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] }]);
+    const exported = await cli(['export', '--endpoint', emulator.url, '--workspace-id', 'ws-export', '--namespace', 'default'], repo);
+    expect(exported.code, exported.text).toBe(0);
+    expect(exported.text).toContain('exported legacy from ws-export/default');
+    const files = await readdir(join(repo, 'connectors/exported'), { recursive: true });
+    expect(files.filter((f) => f.endsWith('.yaml'))).toHaveLength(1);
+  });
+
+  it('reports invalid options with the action messages and sends nothing', async () => {
+    emulator.resetStats();
+    const bad = await cli(['plan', '--endpoint', emulator.url, '--timeout', 'soon'], scratch);
+    expect(bad.code).toBe(1);
+    expect(bad.text).toContain('error: Input `timeout` must be a duration such as 90s, 10m or 1h, got "soon".');
+    expect(emulator.stats().total).toBe(0);
+  });
+});
+
+describe('flink-connectors sandbox --catalog', () => {
+  it('registers what the given catalog says the JARs declare, not what the definitions say', async () => {
+    const repo = join(scratch, 'with-catalog');
+    await cp(join(PROJECT_ROOT, 'examples'), repo, { recursive: true });
+    const catalog = join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml');
+    const pr = await cli(['sandbox', '--repo', 'with-catalog', '--catalog', catalog], scratch);
+    expect(pr.code, pr.text).toBe(0);
+    const merge = await cli(['sandbox', '--repo', 'with-catalog', '--catalog', catalog, '--as', 'merge'], scratch);
+    expect(merge.code, merge.text).toBe(0);
+    const state = JSON.parse(await readFile(join(repo, '.flink-connectors-sandbox', 'state.json'), 'utf8')) as { targets: Array<{ namespace: string; connectors: Array<{ name: string; properties: Array<{ key: string }> }> }> };
+    const kafka = state.targets.find((t) => t.namespace === 'default')?.connectors.find((c) => c.name === 'kafka-orders');
+    // Only the catalog knows the JAR's properties.
+    expect(kafka?.properties.map((p) => p.key)).toContain('topic');
+  });
+});

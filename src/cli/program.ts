@@ -1,0 +1,245 @@
+/**
+ * `flink-connectors`: the action's pipeline from a terminal. Each command builds `Settings` from
+ * its options through the action's own validation and runs `run()` with a terminal Reporter.
+ */
+import * as path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Command as Program, CommanderError, Option } from 'commander';
+import { run } from '../main.js';
+import { loadDesired } from '../pipeline/load.js';
+import { runContext } from '../pipeline/run-context.js';
+import { scrub } from '../secrets.js';
+import { type Command, InputError, type Settings } from '../settings.js';
+import { realDependencies } from '../start.js';
+import { type InputSpec, NOT_OPTIONS, readInputs } from './inputs.js';
+import { type SettingsFor, runSandbox } from './sandbox.js';
+import { type CliRun, cliSettings } from './settings.js';
+import { type TerminalReporter, type TerminalStream, terminalReporter } from './terminal-reporter.js';
+
+export interface Io {
+  readonly stdout: TerminalStream;
+  readonly stderr: TerminalStream;
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** Exit codes: 0 success (or, with --detailed-exitcode, no changes), 1 error, 2 changes planned. */
+export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
+
+/** Input options of the commands that reach the workspace: every action input but those in NOT_OPTIONS. */
+function addInputOptions(command: Program, inputs: readonly InputSpec[], only?: ReadonlySet<string>): Program {
+  for (const spec of inputs) {
+    if (NOT_OPTIONS.has(spec.name) || (only && !only.has(spec.name))) continue;
+    const list = spec.name === 'definitions';
+    const flags = spec.boolean ? `--${spec.name} [true|false]` : `--${spec.name} <${list ? 'pattern' : 'value'}>`;
+    const description = `${spec.description}${list ? ' Repeat for several patterns.' : ''}${spec.default !== undefined ? ` (default: ${spec.default.replace(/\n/g, ', ')})` : ''}`;
+    const option = new Option(flags, description).helpGroup('Inputs (as in action.yml):');
+    if (spec.boolean) option.preset('true');
+    if (list) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    command.addOption(option);
+  }
+  return command;
+}
+
+const ROOT_HELP = 'the repository checkout the definitions patterns are relative to';
+
+interface Runner {
+  readonly io: Io;
+  readonly inputs: readonly InputSpec[];
+}
+
+/** Builds the settings, or reports every invalid option and returns undefined. */
+function settingsOrReport(runner: Runner, out: TerminalReporter, request: Omit<CliRun, 'inputs' | 'env' | 'cwd'>): Settings | undefined {
+  try {
+    return cliSettings({ ...request, inputs: runner.inputs, env: runner.io.env, cwd: runner.io.cwd });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    for (const problem of error.problems) out.error(problem);
+    out.setFailed(`${error.problems.length} invalid option${error.problems.length === 1 ? '' : 's'}; nothing was sent to the API.`);
+    return undefined;
+  }
+}
+
+/** One run of the pipeline; the result is `run()`'s, `failed` for anything unexpected. */
+async function runPipeline(settings: Settings, out: TerminalReporter): Promise<string> {
+  const secrets = [...settings.secrets];
+  try {
+    return await run(realDependencies(settings, out, secrets));
+  } catch (error) {
+    out.setFailed(scrub(error instanceof Error ? error.message : String(error), secrets));
+    return 'failed';
+  } finally {
+    out.close();
+  }
+}
+
+async function confirm(io: Io, question: string): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+  try {
+    return (await rl.question(question)).trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+const UNREVIEWED = 'This apply is unreviewed: no pull request showed this plan to a reviewer.';
+
+export function buildProgram(io: Io, inputs: readonly InputSpec[] = readInputs()): { program: Program; exitCode: () => number } {
+  const runner: Runner = { io, inputs };
+  let exitCode: number = EXIT.ok;
+  const program = new Program('flink-connectors')
+    .description('Manage Alibaba Cloud Flink custom connectors as code, from a terminal: the same plan and apply as the GitHub Action.')
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError();
+  const remote = (command: Program): Program =>
+    addInputOptions(command, inputs).option('--root <dir>', ROOT_HELP, '.').option('--repo <owner/name>', 'the GitHub repository whose record of applied connectors to read (token from GITHUB_TOKEN or GH_TOKEN)');
+
+  program
+    .command('validate')
+    .description('Check definition files offline: schema and cross-file checks; errors as file:line:col: message. Exit 1 on any.')
+    .argument('[paths...]', 'definition files, relative to --root (default: the definitions patterns)')
+    .addHelpText('after', '\nWith GITHUB_ACTIONS=true the errors are also written as annotations.')
+    .action(async (paths: string[], options: Record<string, unknown>) => {
+      exitCode = await validate(runner, paths, options);
+    });
+  addInputOptions(program.commands.at(-1) as Program, inputs, new Set(['definitions', 'workspace-id', 'namespace'])).option('--root <dir>', ROOT_HELP, '.');
+
+  remote(
+    program
+      .command('plan')
+      .description('Show what an apply would change, as the action plans it. Credentials from the Alibaba Cloud credential chain.')
+      .option('--json', 'print the plan-json document on stdout (the log goes to stderr)')
+      .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error'),
+  ).action(async (options: Record<string, unknown>) => {
+    const out = terminalReporter(options.json ? io.stderr : io.stdout, io.env);
+    const settings = settingsOrReport(runner, out, { command: 'plan', options });
+    if (!settings) return void (exitCode = EXIT.error);
+    const result = await runPipeline(settings, out);
+    if (options.json && out.outputs.has('plan-json')) io.stdout.write(`${out.outputs.get('plan-json')}\n`);
+    exitCode = result === 'failed' ? EXIT.error : options.detailedExitcode && out.outputs.get('has-changes') === 'true' ? EXIT.changes : EXIT.ok;
+  });
+
+  remote(
+    program
+      .command('apply')
+      .description(`Apply the plan to the workspaces. ${UNREVIEWED.replace('this plan', 'the plan')} Asks for confirmation unless --yes.`)
+      .option('--yes', 'apply without asking'),
+  ).action(async (options: Record<string, unknown>) => {
+    exitCode = await apply(runner, options);
+  });
+
+  remote(program.command('export').description('Write definition files for the live connectors no definition declares yet (as command: export).')).action(
+    async (options: Record<string, unknown>) => {
+      exitCode = await simple(runner, 'export', options);
+    },
+  );
+
+  addInputOptions(
+    program
+      .command('sandbox')
+      .description(
+        'Play the action on your own repository against a local workspace emulator and GitHub stand-in, state kept in a folder: --as pr plans as a pull request (and writes its plan comment), --as merge applies as the merge does.',
+      )
+      .requiredOption('--repo <dir>', 'your repository checkout (the definitions patterns are relative to it)')
+      .addOption(new Option('--as <event>', 'the event to play').choices(['pr', 'merge']).default('pr'))
+      .option('--catalog <file>', 'the JAR catalog (docs/catalog.md); default: each JAR declares the connector its definition declares')
+      .option('--state <dir>', 'where the sandbox keeps its state (default: <repo>/.flink-connectors-sandbox)'),
+    inputs,
+  ).action(async (options: Record<string, unknown>) => {
+    const out = terminalReporter(io.stdout, io.env);
+    const repoDir = path.resolve(io.cwd, String(options.repo));
+    const settingsFor: SettingsFor = (overrides, event, env) =>
+      settingsOrReport({ io: { ...io, env }, inputs }, out, { command: 'auto', options: { ...options, repo: undefined, root: repoDir }, overrides, event });
+    try {
+      const result = await runSandbox(
+        { repoDir, play: options.as === 'merge' ? 'merge' : 'pr', catalogFile: options.catalog ? path.resolve(io.cwd, String(options.catalog)) : undefined, stateDir: options.state ? path.resolve(io.cwd, String(options.state)) : undefined },
+        io.env,
+        out,
+        settingsFor,
+        (settings) => runPipeline(settings, out),
+      );
+      exitCode = result === 'failed' ? EXIT.error : EXIT.ok;
+    } catch (error) {
+      out.setFailed(error instanceof Error ? error.message : String(error));
+      exitCode = EXIT.error;
+    }
+  });
+  return { program, exitCode: () => exitCode };
+}
+
+async function simple(runner: Runner, command: Command, options: Record<string, unknown>, overrides?: Record<string, string>): Promise<number> {
+  const out = terminalReporter(runner.io.stdout, runner.io.env);
+  const settings = settingsOrReport(runner, out, { command, options, overrides });
+  if (!settings) return EXIT.error;
+  return (await runPipeline(settings, out)) === 'failed' ? EXIT.error : EXIT.ok;
+}
+
+/**
+ * The apply's reporter, stopping the run when its plan is not the one confirmed: the plan-json of
+ * one plan is the same byte for byte, and it is set before anything is changed.
+ */
+function holdingTo(out: TerminalReporter, confirmed: string | undefined): TerminalReporter {
+  if (confirmed === undefined) return out;
+  return {
+    ...out,
+    setOutput: (name, value) => {
+      if (name === 'plan-json' && value !== confirmed) {
+        throw new Error('The plan changed after it was confirmed (the workspace or the files changed meanwhile); nothing was applied. Run apply again to see the new plan.');
+      }
+      out.setOutput(name, value);
+    },
+  };
+}
+
+async function apply(runner: Runner, options: Record<string, unknown>): Promise<number> {
+  const { io } = runner;
+  let confirmed: string | undefined;
+  if (!options.yes) {
+    const out = terminalReporter(io.stdout, io.env);
+    if (!io.stdin.isTTY) {
+      out.setFailed(`apply changes the workspaces and asks first: pass --yes, or run it in a terminal to confirm the plan. ${UNREVIEWED}`);
+      return EXIT.error;
+    }
+    const settings = settingsOrReport(runner, out, { command: 'plan', options });
+    if (!settings) return EXIT.error;
+    if ((await runPipeline(settings, out)) === 'failed') return EXIT.error;
+    if (out.outputs.get('has-changes') === 'true' && !(await confirm(io, `${UNREVIEWED}\nApply the plan above? Only 'yes' is accepted: `))) {
+      out.info('Apply cancelled; nothing was changed.');
+      return EXIT.error;
+    }
+    confirmed = out.outputs.get('plan-json');
+  }
+  const out = holdingTo(terminalReporter(io.stdout, io.env), confirmed);
+  out.warning(`${UNREVIEWED} Applying because ${options.yes ? '--yes was given' : 'it was confirmed'}.`);
+  const settings = settingsOrReport(runner, out, { command: 'apply', options, overrides: { 'allow-unreviewed-changes': 'true' } });
+  if (!settings) return EXIT.error;
+  return (await runPipeline(settings, out)) === 'failed' ? EXIT.error : EXIT.ok;
+}
+
+async function validate(runner: Runner, paths: readonly string[], options: Record<string, unknown>): Promise<number> {
+  const out = terminalReporter(runner.io.stdout, runner.io.env);
+  // pre-commit and shells give paths from the current directory; patterns are relative to the root.
+  const root = path.resolve(runner.io.cwd, typeof options.root === 'string' ? options.root : '.');
+  const relative = paths.map((p) => path.relative(root, path.resolve(runner.io.cwd, p)).split(path.sep).join('/'));
+  const definitions = paths.length > 0 ? { definitions: relative.join('\n') } : undefined;
+  const settings = settingsOrReport(runner, out, { command: 'plan', options, overrides: definitions });
+  if (!settings) return EXIT.error;
+  const desired = await loadDesired(runContext(realDependencies(settings, out, [])));
+  if (!desired) return EXIT.error;
+  out.info(`${desired.length} connector definition(s) are valid.`);
+  return EXIT.ok;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const { program, exitCode } = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+  return exitCode();
+}
