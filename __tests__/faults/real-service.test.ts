@@ -1,11 +1,12 @@
 /**
  * The ways the real service (and what stands in front of it) fails that a happy-path emulator does
- * not show: slow registrations, gateway pages, the service's error envelope on any status, answers
+ * not show: gateway pages, the service's error envelope on any status, answers
  * lost after the service acted, names that look like workflow commands, pre-signed URLs, GitHub
  * writes whose answer is lost, and runners without a step summary. Each case runs the bundle.
+ * Slow registrations (real 20 s and 40 s answers) are in real-service-slow.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAST, calls, liveConnector, liveState } from '../support/fault-kit.js';
+import { FAST, KILL_AFTER_MS, calls, liveConnector, liveState } from '../support/fault-kit.js';
 import { latestRecord, sha } from '../support/record.js';
 import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
 
@@ -13,9 +14,6 @@ const KAFKA = (jarUrl = JARS.kafkaV1): string =>
   connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: jarUrl, source: true, sink: true });
 const CLICKHOUSE = (name: 'clickhouse-source' | 'clickhouse-sink', jarUrl: string): string =>
   connectorYaml({ connector_name: name, connector_type: name, jar_url: jarUrl, ...(name === 'clickhouse-source' ? { source: true } : { sink: true }) });
-
-/** Long enough for the slow-register cases; a hang is still caught. */
-const KILL_SLOW_MS = 55_000;
 
 let world: World;
 
@@ -28,44 +26,13 @@ afterEach(async () => {
 });
 
 const apply = (inputs: Record<string, string> = {}, opts: { sha?: string; env?: Record<string, string> } = {}) =>
-  world.apply({ inputs: { ...FAST, ...inputs }, killAfterMs: KILL_SLOW_MS, ...opts });
+  world.apply({ inputs: { ...FAST, ...inputs }, killAfterMs: KILL_AFTER_MS, ...opts });
 const plan = (inputs: Record<string, string> = {}, opts: { env?: Record<string, string> } = {}) =>
-  world.plan({ inputs: { ...FAST, ...inputs }, killAfterMs: KILL_SLOW_MS, ...opts });
+  world.plan({ inputs: { ...FAST, ...inputs }, killAfterMs: KILL_AFTER_MS, ...opts });
 const errors = (run: { stdout: string }): string => run.stdout.split('\n').filter((l) => l.startsWith('::error')).join('\n');
 const retries = (stdout: string, action: string): string[] => stdout.split('\n').filter((l) => l.startsWith(`retrying ${action} `));
 
-describe('1. request-timeout bounds the whole answer, not 10 s of silence', () => {
-  it('a register that answers after 20 s succeeds in one call with request-timeout: 30s', async () => {
-    await world.write({ 'connectors/kafka.yaml': KAFKA() });
-    world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'slow', delayMs: 20_000 });
-    const run = await apply({ 'request-timeout': '30s', 'max-retries': '0' });
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.stdout).not.toMatch(/timed out|ConnectTimeout/);
-    expect(calls(world.emulator).register).toBe(1);
-    expect(liveState(world.emulator)).toEqual(['kafka-orders:kafka-orders']);
-  });
-
-  it('after 40 s it is abandoned at 30 s, reconciled, and reported done because it took effect', async () => {
-    await world.write({ 'connectors/kafka.yaml': KAFKA() });
-    world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'slow', delayMs: 40_000 });
-    const run = await apply({ 'request-timeout': '30s', 'max-retries': '0' });
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs.result).toBe('applied');
-    expect(run.stdout).toContain(`RegisterCustomConnector in ${WS}/${NS} timed out after 30.0 s (request-timeout)`);
-    expect(calls(world.emulator).register).toBe(1);
-  });
-
-  it('after 40 s it is abandoned at 30 s, reconciled, and reported failed because it did not take effect', async () => {
-    await world.write({ 'connectors/kafka.yaml': KAFKA() });
-    world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'slow', delayMs: 40_000, acts: false });
-    const run = await apply({ 'request-timeout': '30s', 'max-retries': '0', timeout: '2s' });
-    expect(run.exitCode, run.stdout).toBe(1);
-    expect(errors(run)).toContain(`RegisterCustomConnector in ${WS}/${NS} timed out after 30.0 s (request-timeout)`);
-    expect(errors(run)).toContain('kafka-orders was not listed');
-    expect(calls(world.emulator).register).toBe(1);
-    expect(liveState(world.emulator)).toEqual([]);
-  });
-});
+// 1. (request-timeout bounds the whole answer) waits real time: see real-service-slow.test.ts.
 
 describe('2. a gateway page is a transient server error with its status', () => {
   it('retries a 502 HTML page on the plan\'s list call', async () => {
@@ -207,7 +174,7 @@ describe('7. service values cannot start a workflow command', () => {
     expect(applied.stdout).toContain('deleted x ::error title=y::z in');
     commandFree(applied);
     world.emulator.seed(WS, NS, [planted]);
-    const exported = await world.plan({ inputs: { ...FAST, command: 'export' }, killAfterMs: KILL_SLOW_MS });
+    const exported = await world.plan({ inputs: { ...FAST, command: 'export' }, killAfterMs: KILL_AFTER_MS });
     expect(exported.stdout).toContain('exported x ::error title=y::z from');
     commandFree(exported);
   });
