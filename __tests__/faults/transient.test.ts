@@ -155,6 +155,9 @@ describe.concurrent('slow responses past request-timeout', () => {
       world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'slow', delayMs: SLOW_ONCE_MS, times: 1 });
       const run = await apply(world);
       expect(run.exitCode, run.stdout).toBe(0);
+      // The answer was abandoned, and the listing (not a second call) settled it.
+      expect(run.stdout).toContain('RegisterCustomConnector in ws-e2e/default timed out after 2.0 s (request-timeout)');
+      expect(run.stdout).toContain('kafka-orders listed: the registration took effect');
       expect(calls(world.emulator).register).toBe(1);
       expect(liveState(world.emulator)).toEqual(['kafka-orders:kafka-orders']);
       expect(liveConnector(world.emulator, 'kafka-orders')?.supportedFormats).toEqual(['json', 'avro']);
