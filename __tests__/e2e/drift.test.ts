@@ -9,7 +9,8 @@ import type { RunResult } from '../../scripts/local-runner.js';
 import { aLiveConnector } from '../support/connectors.js';
 import { DRIFT_LABEL, check, driftIssues } from '../support/drift.js';
 import { requestsSince } from '../support/pr-helpers.js';
-import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { createOctokit } from '../../src/github/client.js';
+import { GITHUB_TOKEN, JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
 
 const KEY = 'nightly';
 const ISSUES_PATH = `/repos/${OWNER}/${REPO}/issues`;
@@ -236,5 +237,26 @@ describe('drift check on a schedule', () => {
     ok(dispatched);
     expect(dispatched.outputs.drift).toBe('true');
     expect(only().state).toBe('open');
+  });
+
+  it('an issue a person closed as not planned stays closed for that drift, and reopens when the drift changes', async () => {
+    const key = 'dismissed';
+    ok(await run({ 'comment-key': key }));
+    const [opened] = driftIssues(world, key);
+    expect(opened?.state).toBe('open');
+    await createOctokit(GITHUB_TOKEN, world.github.url).rest.issues.update({ owner: OWNER, repo: REPO, issue_number: opened!.number, state: 'closed', state_reason: 'not_planned' });
+    const comments = world.github.comments(OWNER, REPO, opened!.number).length;
+
+    const same = await run({ 'comment-key': key });
+    ok(same);
+    expect(same.outputs.drift).toBe('true');
+    expect(driftIssues(world, key)).toMatchObject([{ number: opened!.number, state: 'closed', state_reason: 'not_planned' }]);
+    expect(world.github.comments(OWNER, REPO, opened!.number)).toHaveLength(comments);
+    expect(same.summary).toContain(`Drift issue #${opened!.number}: left closed`);
+
+    driftType(world, 'http-lookup');
+    ok(await run({ 'comment-key': key }));
+    expect(driftIssues(world, key)).toMatchObject([{ number: opened!.number, state: 'open' }]);
+    expect(world.github.comments(OWNER, REPO, opened!.number)).toHaveLength(comments + 1);
   });
 });
