@@ -101,6 +101,7 @@ describe('drift check on a schedule', () => {
     expect(world.github.labels(OWNER, REPO).map((l) => l.name)).toEqual([DRIFT_LABEL]);
     expect(requestsSince(world.github, since).filter((r) => r.method === 'POST' && r.path === ISSUES_PATH)).toHaveLength(1);
     expect(first.summary).toContain(`Drift issue #${issue.number}: opened.`);
+    expect(first.outputs['issue-url']).toBe(issue.html_url);
   });
 
   it('a second check with the same drift edits the body and adds no comment', async () => {
@@ -166,6 +167,7 @@ describe('drift check on a schedule', () => {
     expect(closed.number).toBe(issue.number);
     expect(closed.state).toBe('closed');
     expect(closed.state_reason).toBe('completed');
+    expect(converged.outputs['issue-url']).toBe(closed.html_url);
     const comments = world.github.comments(OWNER, REPO, issue.number);
     expect(comments).toHaveLength(2);
     expect(comments[1]?.body).toMatch(/^Converged: /);
@@ -222,6 +224,7 @@ describe('drift check on a schedule', () => {
     expect(failing.exitCode).toBe(1);
     expect(failing.outputs.drift).toBe('true');
     expect(failing.outputs.result).toBe('failed');
+    expect(failing.outputs['issue-url']).toBe('');
     expect(requestsSince(world.github, since).filter((r) => r.path.startsWith(ISSUES_PATH) || r.path.includes('/labels'))).toEqual([]);
   });
 

@@ -47,6 +47,7 @@ export async function checkMode(ctx: RunContext, plan: Plan): Promise<RunResult>
   out.info(drift ? `drift: ${plural(drifted.length, 'connector')}: ${oneLine(drifted.join(', '), 2000)}` : 'drift: none');
 
   const issue = settings.driftIssue ? await syncIssue(ctx, plan, drifted) : undefined;
+  out.setOutput('issue-url', issue?.url ?? '');
   const action = issue?.action === 'left-closed' ? 'left closed (a person closed it as not planned; it reopens when the drifted set changes)' : issue?.action;
   if (issue?.number !== undefined) out.info(`drift issue #${issue.number}: ${action}${issue.url ? ` (${oneLine(issue.url)})` : ''}`);
 
