@@ -1,7 +1,7 @@
 /**
  * The release tooling run as a maintainer and the release workflow run it: the helper in a scratch
- * git repository, the workflow's checking steps on this repository, and every workflow through
- * action-validator.
+ * git repository, the workflow's checking steps on this repository, its release step with a
+ * stand-in `gh`, and its major-tag step pushing to a local remote.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -108,9 +108,59 @@ describe('npm run release -- X.Y.Z, in a scratch repository', () => {
 describe('the release workflow', () => {
   const workflow = yaml.load(readFileSync(join(PROJECT_ROOT, '.github/workflows/release.yml'), 'utf8')) as {
     on: { push: { tags: string[] } };
-    jobs: Record<string, { steps: { run?: string }[] }>;
+    jobs: Record<string, { steps: { name?: string; if?: string; run?: string }[] }>;
   };
-  const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step.run] : [])));
+  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+  const runs = steps.flatMap((step) => (step.run ? [step.run] : []));
+  const step = (name: string) => {
+    const found = steps.find((s) => s.name === name);
+    if (!found?.run) throw new Error(`release.yml has no step "${name}" with a run`);
+    return found;
+  };
+  /** A step's script as the runner runs it (`bash --noprofile --norc -eo pipefail`). */
+  const runStep = (cwd: string, name: string, env: Record<string, string>) =>
+    runCommand(cwd, 'bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step(name).run!], { ...GIT_ENV, ...env });
+
+  it('moves the major tag to the tagged commit on the remote, and only for a release', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'fca-major-'));
+    try {
+      const remote = join(scratch, 'remote.git');
+      const work = join(scratch, 'work');
+      await exec('git', ['init', '--quiet', '--bare', remote], { env: GIT_ENV });
+      await exec('git', ['init', '--quiet', work], { env: GIT_ENV });
+      await git(work, 'remote', 'add', 'origin', remote);
+      await git(work, 'commit', '--quiet', '--allow-empty', '-m', 'v1.0.0');
+      await git(work, 'tag', 'v1');
+      await git(work, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main', 'refs/tags/v1');
+      await git(work, 'commit', '--quiet', '--allow-empty', '-m', 'v1.2.3');
+      const tagged = await git(work, 'rev-parse', 'HEAD');
+
+      const moved = await runStep(work, 'Move the major tag', { GITHUB_REF_NAME: 'v1.2.3' });
+      expect(moved.code, moved.stderr).toBe(0);
+      expect(await git(remote, 'rev-parse', 'refs/tags/v1^{commit}')).toBe(tagged);
+      // A prerelease skips the step, by its condition.
+      expect(step('Move the major tag').if).toBe("${{ !contains(github.ref_name, '-') }}");
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['v1.2.3', ['release', 'create', 'v1.2.3', '--verify-tag', '--title', 'v1.2.3', '--notes-file', 'NOTES']],
+    ['v1.3.0-rc.1', ['release', 'create', 'v1.3.0-rc.1', '--verify-tag', '--title', 'v1.3.0-rc.1', '--notes-file', 'NOTES', '--prerelease']],
+  ])('creates the GitHub release %s from the notes file', async (tag, args) => {
+    const scratch = await mkdtemp(join(tmpdir(), 'fca-gh-'));
+    try {
+      // A stand-in `gh` first on PATH records its arguments, one a line.
+      await writeFile(join(scratch, 'gh'), '#!/usr/bin/env bash\nprintf "%s\\n" "$@" > "$RUNNER_TEMP/gh-args"\n', { mode: 0o755 });
+      const created = await runStep(scratch, 'Create the GitHub release', { GITHUB_REF_NAME: tag, RUNNER_TEMP: scratch, GH_TOKEN: 'x', PATH: `${scratch}:${process.env.PATH ?? ''}` });
+      expect(created.code, created.stderr).toBe(0);
+      const recorded = (await readFile(join(scratch, 'gh-args'), 'utf8')).trimEnd().split('\n');
+      expect(recorded.map((arg) => (arg === join(scratch, 'release-notes.md') ? 'NOTES' : arg))).toEqual(args);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
 
   it('runs on version tags, and its checks are the scripts tested here', () => {
     expect(workflow.on.push.tags).toEqual(['v*.*.*']);
