@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,6 +102,33 @@ describe('npm run release -- X.Y.Z, in a scratch repository', () => {
     const run = await release(repo, 'notes', 'v1.2.0');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("does not match package.json's version 1.1.0");
+  });
+});
+
+describe('npm run release -- 1.2.3, through npm as the README says', () => {
+  it("runs this package's release script with the version", async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'fca-npm-release-'));
+    try {
+      const ours = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { type: string; scripts: { release: string } };
+      const pkg = { name: 'scratch-action', version: '1.2.2', private: true, type: ours.type, scripts: { release: ours.scripts.release } };
+      await writeFile(join(repo, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+      await writeFile(join(repo, 'CHANGELOG.md'), '# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- A crash.\n\n## [1.2.2] - 2026-10-01\n\n- Export.\n');
+      await writeFile(join(repo, '.gitignore'), 'node_modules/\n');
+      for (const file of ['release.ts', 'changelog.ts']) await cp(join(PROJECT_ROOT, 'scripts', file), join(repo, 'scripts', file));
+      await symlink(join(PROJECT_ROOT, 'node_modules'), join(repo, 'node_modules'));
+      await git(repo, 'init', '--quiet', '--initial-branch', 'main');
+      await git(repo, 'add', '.');
+      await git(repo, 'commit', '--quiet', '-m', 'Start');
+
+      const run = await runIn(repo, 'npm', ['run', 'release', '--', '1.2.3']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(await readFile(join(repo, 'package.json'), 'utf8'))).toEqual({ ...pkg, version: '1.2.3' });
+      expect(changelogSection(await readFile(join(repo, 'CHANGELOG.md'), 'utf8'), '1.2.3')).toBe('### Fixed\n\n- A crash.\n');
+      expect(await git(repo, 'rev-parse', 'v1.2.3^{commit}')).toBe(await git(repo, 'rev-parse', 'HEAD'));
+      expect(await git(repo, 'status', '--porcelain')).toBe('');
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
   });
 });
 
