@@ -9,7 +9,8 @@ import type { RunResult } from '../../scripts/local-runner.js';
 import { aLiveConnector } from '../support/connectors.js';
 import { DRIFT_LABEL, check, driftIssues } from '../support/drift.js';
 import { requestsSince } from '../support/pr-helpers.js';
-import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { createOctokit } from '../../src/github/client.js';
+import { GITHUB_TOKEN, JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
 
 const KEY = 'nightly';
 const ISSUES_PATH = `/repos/${OWNER}/${REPO}/issues`;
@@ -100,6 +101,7 @@ describe('drift check on a schedule', () => {
     expect(world.github.labels(OWNER, REPO).map((l) => l.name)).toEqual([DRIFT_LABEL]);
     expect(requestsSince(world.github, since).filter((r) => r.method === 'POST' && r.path === ISSUES_PATH)).toHaveLength(1);
     expect(first.summary).toContain(`Drift issue #${issue.number}: opened.`);
+    expect(first.outputs['issue-url']).toBe(issue.html_url);
   });
 
   it('a second check with the same drift edits the body and adds no comment', async () => {
@@ -165,6 +167,7 @@ describe('drift check on a schedule', () => {
     expect(closed.number).toBe(issue.number);
     expect(closed.state).toBe('closed');
     expect(closed.state_reason).toBe('completed');
+    expect(converged.outputs['issue-url']).toBe(closed.html_url);
     const comments = world.github.comments(OWNER, REPO, issue.number);
     expect(comments).toHaveLength(2);
     expect(comments[1]?.body).toMatch(/^Converged: /);
@@ -221,6 +224,7 @@ describe('drift check on a schedule', () => {
     expect(failing.exitCode).toBe(1);
     expect(failing.outputs.drift).toBe('true');
     expect(failing.outputs.result).toBe('failed');
+    expect(failing.outputs['issue-url']).toBe('');
     expect(requestsSince(world.github, since).filter((r) => r.path.startsWith(ISSUES_PATH) || r.path.includes('/labels'))).toEqual([]);
   });
 
@@ -236,5 +240,26 @@ describe('drift check on a schedule', () => {
     ok(dispatched);
     expect(dispatched.outputs.drift).toBe('true');
     expect(only().state).toBe('open');
+  });
+
+  it('an issue a person closed as not planned stays closed for that drift, and reopens when the drift changes', async () => {
+    const key = 'dismissed';
+    ok(await run({ 'comment-key': key }));
+    const [opened] = driftIssues(world, key);
+    expect(opened?.state).toBe('open');
+    await createOctokit(GITHUB_TOKEN, world.github.url).rest.issues.update({ owner: OWNER, repo: REPO, issue_number: opened!.number, state: 'closed', state_reason: 'not_planned' });
+    const comments = world.github.comments(OWNER, REPO, opened!.number).length;
+
+    const same = await run({ 'comment-key': key });
+    ok(same);
+    expect(same.outputs.drift).toBe('true');
+    expect(driftIssues(world, key)).toMatchObject([{ number: opened!.number, state: 'closed', state_reason: 'not_planned' }]);
+    expect(world.github.comments(OWNER, REPO, opened!.number)).toHaveLength(comments);
+    expect(same.summary).toContain(`Drift issue #${opened!.number}: left closed`);
+
+    driftType(world, 'http-lookup');
+    ok(await run({ 'comment-key': key }));
+    expect(driftIssues(world, key)).toMatchObject([{ number: opened!.number, state: 'open' }]);
+    expect(world.github.comments(OWNER, REPO, opened!.number)).toHaveLength(comments + 1);
   });
 });

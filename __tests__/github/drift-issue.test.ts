@@ -89,3 +89,34 @@ describe('two checks racing for one key', () => {
     expect(fake.issues('o', 'r3').find((i) => i.number === newer.number)?.state_reason).toBe('duplicate');
   });
 });
+
+describe('an issue a person closed as not planned', () => {
+  const closeAsNotPlanned = (repo: string, issue_number: number) =>
+    createOctokit(TOKEN, fake.url).rest.issues.update({ owner: 'o', repo, issue_number, state: 'closed', state_reason: 'not_planned' });
+
+  it('stays closed while the drifted set is the one it describes: no comment, no edit, no new issue', async () => {
+    const marker = '<!-- flink-connector-action:dismissed-1 -->';
+    const dismissed = fake.addIssue('o', 'r4', { title: 'Drift', body: `${marker}\nset:a`, labels: [DRIFT_LABEL], user: BOT });
+    await closeAsNotPlanned('r4', dismissed.number);
+    const result = await reportDrift(createOctokit(TOKEN, fake.url), { owner: 'o', repo: 'r4', marker }, texts(marker));
+    expect(result).toMatchObject({ action: 'left-closed', number: dismissed.number, commented: false });
+    expect(fake.issues('o', 'r4')).toMatchObject([{ number: dismissed.number, state: 'closed', state_reason: 'not_planned', body: `${marker}\nset:a`, comments: 0 }]);
+  });
+
+  it('is reopened when the drifted set changes: that drift is news', async () => {
+    const marker = '<!-- flink-connector-action:dismissed-2 -->';
+    const dismissed = fake.addIssue('o', 'r5', { title: 'Drift', body: `${marker}\nset:old`, labels: [DRIFT_LABEL], user: BOT });
+    await closeAsNotPlanned('r5', dismissed.number);
+    const result = await reportDrift(createOctokit(TOKEN, fake.url), { owner: 'o', repo: 'r5', marker }, texts(marker));
+    expect(result).toMatchObject({ action: 'reopened', number: dismissed.number, commented: true });
+    expect(fake.issues('o', 'r5')).toMatchObject([{ number: dismissed.number, state: 'open', body: `${marker}\nset:a`, comments: 1 }]);
+  });
+
+  it('closed as completed (a person thought it fixed) is reopened even with the same set', async () => {
+    const marker = '<!-- flink-connector-action:done-3 -->';
+    const done = fake.addIssue('o', 'r6', { title: 'Drift', body: `${marker}\nset:a`, labels: [DRIFT_LABEL], user: BOT, state: 'closed' });
+    const result = await reportDrift(createOctokit(TOKEN, fake.url), { owner: 'o', repo: 'r6', marker }, texts(marker));
+    expect(result).toMatchObject({ action: 'reopened', number: done.number });
+    expect(fake.issues('o', 'r6')[0]?.state).toBe('open');
+  });
+});

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { changelogSection, compareVersions, parseVersion, releaseChangelog } from '../../scripts/changelog.js';
+
+const repoFile = (name: string) => readFileSync(fileURLToPath(new URL(`../../${name}`, import.meta.url)), 'utf8');
 
 const CHANGELOG = `# Changelog
 
@@ -93,5 +97,25 @@ describe('releaseChangelog', () => {
     expect(() => releaseChangelog(CHANGELOG, '1.1.0', '2026-12-01')).toThrow(/already has a section/);
     expect(() => releaseChangelog(CHANGELOG, '1.2.0', '1 Dec 2026')).toThrow(/not a date/);
     expect(() => releaseChangelog('# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- x\n', '1.2.0', '2026-12-01')).toThrow(/no "## \[Unreleased\]"/);
+  });
+});
+
+describe("this repository's CHANGELOG.md", () => {
+  const text = repoFile('CHANGELOG.md');
+
+  it('releases cleanly: the next version gets the Unreleased entries and a compare link from the last version', () => {
+    const released = releaseChangelog(text, '1.0.0', '2027-01-04');
+    expect(changelogSection(released, '1.0.0')).toContain('`command: check`');
+    const unreleasedLink = /^\[Unreleased\]: (\S+)\/compare\/(\S+)\.\.\.HEAD$/m.exec(text);
+    expect(unreleasedLink).not.toBeNull();
+    expect(released).toContain(`[1.0.0]: ${unreleasedLink![1]}/compare/${unreleasedLink![2]}...v1.0.0\n`);
+  });
+
+  it('every version heading has a link definition, and the package version has a section', () => {
+    const headings = [...text.matchAll(/^## \[([^\]]+)\]/gm)].map((m) => m[1]);
+    expect(headings[0]).toBe('Unreleased');
+    for (const heading of headings) expect(text, heading).toMatch(new RegExp(`^\\[${heading!.replace(/\./g, '\\.')}\\]: https://`, 'm'));
+    const version = (JSON.parse(repoFile('package.json')) as { version: string }).version;
+    expect(changelogSection(text, version)).toContain('### Added');
   });
 });

@@ -1,11 +1,11 @@
 /**
  * The release tooling run as a maintainer and the release workflow run it: the helper in a scratch
- * git repository, the workflow's checking steps on this repository, and every workflow through
- * action-validator.
+ * git repository, the workflow's checking steps on this repository, its release step with a
+ * stand-in `gh`, and its major-tag step pushing to a local remote.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -105,12 +105,89 @@ describe('npm run release -- X.Y.Z, in a scratch repository', () => {
   });
 });
 
+describe('npm run release -- 1.2.3, through npm as the README says', () => {
+  it("runs this package's release script with the version", async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'fca-npm-release-'));
+    try {
+      const ours = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { type: string; scripts: { release: string } };
+      const pkg = { name: 'scratch-action', version: '1.2.2', private: true, type: ours.type, scripts: { release: ours.scripts.release } };
+      await writeFile(join(repo, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+      await writeFile(join(repo, 'CHANGELOG.md'), '# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- A crash.\n\n## [1.2.2] - 2026-10-01\n\n- Export.\n');
+      await writeFile(join(repo, '.gitignore'), 'node_modules/\n');
+      for (const file of ['release.ts', 'changelog.ts']) await cp(join(PROJECT_ROOT, 'scripts', file), join(repo, 'scripts', file));
+      await symlink(join(PROJECT_ROOT, 'node_modules'), join(repo, 'node_modules'));
+      await git(repo, 'init', '--quiet', '--initial-branch', 'main');
+      await git(repo, 'add', '.');
+      await git(repo, 'commit', '--quiet', '-m', 'Start');
+
+      const run = await runIn(repo, 'npm', ['run', 'release', '--', '1.2.3']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(await readFile(join(repo, 'package.json'), 'utf8'))).toEqual({ ...pkg, version: '1.2.3' });
+      expect(changelogSection(await readFile(join(repo, 'CHANGELOG.md'), 'utf8'), '1.2.3')).toBe('### Fixed\n\n- A crash.\n');
+      expect(await git(repo, 'rev-parse', 'v1.2.3^{commit}')).toBe(await git(repo, 'rev-parse', 'HEAD'));
+      expect(await git(repo, 'status', '--porcelain')).toBe('');
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the release workflow', () => {
   const workflow = yaml.load(readFileSync(join(PROJECT_ROOT, '.github/workflows/release.yml'), 'utf8')) as {
     on: { push: { tags: string[] } };
-    jobs: Record<string, { steps: { run?: string }[] }>;
+    jobs: Record<string, { steps: { name?: string; if?: string; run?: string }[] }>;
   };
-  const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step.run] : [])));
+  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+  const runs = steps.flatMap((step) => (step.run ? [step.run] : []));
+  const step = (name: string) => {
+    const found = steps.find((s) => s.name === name);
+    if (!found?.run) throw new Error(`release.yml has no step "${name}" with a run`);
+    return found;
+  };
+  /** A step's script as the runner runs it (`bash --noprofile --norc -eo pipefail`). */
+  const runStep = (cwd: string, name: string, env: Record<string, string>) =>
+    runCommand(cwd, 'bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step(name).run!], { ...GIT_ENV, ...env });
+
+  it('moves the major tag to the tagged commit on the remote, and only for a release', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'fca-major-'));
+    try {
+      const remote = join(scratch, 'remote.git');
+      const work = join(scratch, 'work');
+      await exec('git', ['init', '--quiet', '--bare', remote], { env: GIT_ENV });
+      await exec('git', ['init', '--quiet', work], { env: GIT_ENV });
+      await git(work, 'remote', 'add', 'origin', remote);
+      await git(work, 'commit', '--quiet', '--allow-empty', '-m', 'v1.0.0');
+      await git(work, 'tag', 'v1');
+      await git(work, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main', 'refs/tags/v1');
+      await git(work, 'commit', '--quiet', '--allow-empty', '-m', 'v1.2.3');
+      const tagged = await git(work, 'rev-parse', 'HEAD');
+
+      const moved = await runStep(work, 'Move the major tag', { GITHUB_REF_NAME: 'v1.2.3' });
+      expect(moved.code, moved.stderr).toBe(0);
+      expect(await git(remote, 'rev-parse', 'refs/tags/v1^{commit}')).toBe(tagged);
+      // A prerelease skips the step, by its condition.
+      expect(step('Move the major tag').if).toBe("${{ !contains(github.ref_name, '-') }}");
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['v1.2.3', ['release', 'create', 'v1.2.3', '--verify-tag', '--title', 'v1.2.3', '--notes-file', 'NOTES']],
+    ['v1.3.0-rc.1', ['release', 'create', 'v1.3.0-rc.1', '--verify-tag', '--title', 'v1.3.0-rc.1', '--notes-file', 'NOTES', '--prerelease']],
+  ])('creates the GitHub release %s from the notes file', async (tag, args) => {
+    const scratch = await mkdtemp(join(tmpdir(), 'fca-gh-'));
+    try {
+      // A stand-in `gh` first on PATH records its arguments, one a line.
+      await writeFile(join(scratch, 'gh'), '#!/usr/bin/env bash\nprintf "%s\\n" "$@" > "$RUNNER_TEMP/gh-args"\n', { mode: 0o755 });
+      const created = await runStep(scratch, 'Create the GitHub release', { GITHUB_REF_NAME: tag, RUNNER_TEMP: scratch, GH_TOKEN: 'x', PATH: `${scratch}:${process.env.PATH ?? ''}` });
+      expect(created.code, created.stderr).toBe(0);
+      const recorded = (await readFile(join(scratch, 'gh-args'), 'utf8')).trimEnd().split('\n');
+      expect(recorded.map((arg) => (arg === join(scratch, 'release-notes.md') ? 'NOTES' : arg))).toEqual(args);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
 
   it('runs on version tags, and its checks are the scripts tested here', () => {
     expect(workflow.on.push.tags).toEqual(['v*.*.*']);

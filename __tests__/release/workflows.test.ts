@@ -17,13 +17,15 @@ const yamlFiles = (dir: string) => readdirSync(join(PROJECT_ROOT, dir)).filter((
 const OURS = yamlFiles('.github/workflows');
 const EXAMPLES = yamlFiles('examples/workflows');
 
-/** The README's Usage workflow, as a user copies it. */
-const README_USAGE = (() => {
+/** A workflow of the README, as a user copies it: the yaml block that starts with its file name. */
+function readmeWorkflow(file: string): string {
   const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const block = /```yaml\n(# \.github\/workflows\/flink-connectors\.yml\n[\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README.md has no Usage workflow block');
+  const block = readme.split('```yaml\n').find((part) => part.startsWith(`# .github/workflows/${file}\n`))?.split('```')[0];
+  if (!block) throw new Error(`README.md has no ${file} workflow block`);
   return block;
-})();
+}
+const README_USAGE = readmeWorkflow('flink-connectors.yml');
+const README_DRIFT = readmeWorkflow('flink-connectors-drift.yml');
 
 async function validate(text: string): Promise<{ code: number; stdout: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'fca-workflow-'));
@@ -44,6 +46,10 @@ describe('action-validator', () => {
 
   it("passes the README's Usage workflow", async () => {
     expect(await validate(README_USAGE)).toMatchObject({ code: 0 });
+  });
+
+  it("passes the README's scheduled drift workflow", async () => {
+    expect(await validate(README_DRIFT)).toMatchObject({ code: 0 });
   });
 
   it('rejects a broken workflow (it does check)', async () => {
@@ -117,6 +123,14 @@ describe('least privilege', () => {
         file.endsWith('release.yml') ? ['.github/workflows/release.yml:release:{"contents":"write"}'] : [],
       );
     }
+  });
+
+  it("the README's drift workflow: a daily check, one at a time, with only what a check needs", () => {
+    const workflow = yaml.load(README_DRIFT) as Workflow & { on: { schedule?: { cron: string }[] }; concurrency?: { group: string } };
+    expect(workflow.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(workflow.concurrency?.group).toEqual(expect.any(String));
+    expect(Object.values(workflow.jobs).flatMap((job) => job.steps.filter((step) => step.uses?.includes('flink-connector-action')).map((step) => step.with?.command))).toEqual(['check']);
+    expect(privilegeProblems(workflow)).toEqual([]);
   });
 
   it('catches a plan job that can write the record', () => {

@@ -413,8 +413,9 @@ class Collector {
       this.error(file, at('jar_url'), `\`jar_url\` ${PRE_SIGNED_MESSAGE}`);
       clean = false;
     }
-    const dependencies = Array.isArray(f.dependencies) ? (f.dependencies as string[]) : undefined;
+    const dependencies = Array.isArray(f.dependencies) ? (f.dependencies as unknown[]) : undefined;
     dependencies?.forEach((dep, i) => {
+      // An item the schema refused (not a string, say) has its one message already.
       if (typeof dep !== 'string' || faulty(`dependencies/${i}`)) return;
       if (hasCredentials(dep)) {
         this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${CREDENTIALS_MESSAGE}`);

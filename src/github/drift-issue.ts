@@ -4,7 +4,9 @@
  * with a comment once the workspace converges.
  *
  * Our issue carries the hidden marker AND the drift label; pull requests, which the issues listing
- * includes, never count. Two checks may race: each looks before creating and again after, and
+ * includes, never count. A person who closed the issue as "not planned" has dismissed that drift:
+ * it stays closed while the drifted set is the one it describes (we close only as completed or
+ * duplicate, so that reason is always a person's). Two checks may race: each looks before creating and again after, and
  * only the oldest open issue of a key stays open.
  */
 import type { Octokit } from './client.js';
@@ -33,7 +35,7 @@ export interface DriftIssueTexts {
 }
 
 export interface DriftIssueResult {
-  readonly action: 'opened' | 'reopened' | 'updated' | 'closed' | 'none';
+  readonly action: 'opened' | 'reopened' | 'updated' | 'closed' | 'left-closed' | 'none';
   readonly number?: number;
   readonly url?: string;
   /** Whether a comment was added to the issue. */
@@ -108,6 +110,9 @@ export async function reportDrift(octokit: Octokit, q: DriftIssueQuery, texts: D
   }
   // The issue closed when the workspace last converged: reopen it rather than start another.
   const closed = found.filter((i) => i.state_reason !== 'duplicate').at(-1) ?? found.at(-1);
+  if (closed?.state_reason === 'not_planned' && texts.setOf(closed.body ?? '') === texts.set) {
+    return { action: 'left-closed', number: closed.number, url: closed.html_url, commented: false };
+  }
   if (closed) {
     await update(octokit, q, closed.number, { state: 'open', body: texts.body });
     await comment(octokit, q, closed.number, texts.againComment);

@@ -47,10 +47,12 @@ export async function checkMode(ctx: RunContext, plan: Plan): Promise<RunResult>
   out.info(drift ? `drift: ${plural(drifted.length, 'connector')}: ${oneLine(drifted.join(', '), 2000)}` : 'drift: none');
 
   const issue = settings.driftIssue ? await syncIssue(ctx, plan, drifted) : undefined;
-  if (issue?.number !== undefined) out.info(`drift issue #${issue.number}: ${issue.action}${issue.url ? ` (${oneLine(issue.url)})` : ''}`);
+  out.setOutput('issue-url', issue?.url ?? '');
+  const action = issue?.action === 'left-closed' ? 'left closed (a person closed it as not planned; it reopens when the drifted set changes)' : issue?.action;
+  if (issue?.number !== undefined) out.info(`drift issue #${issue.number}: ${action}${issue.url ? ` (${oneLine(issue.url)})` : ''}`);
 
   const headline = drift ? `**Drift:** ${plural(drifted.length, 'connector')} no longer match the definitions.` : 'No drift: the workspace matches the definitions.';
-  const issueLine = issue?.number !== undefined ? ` Drift issue #${issue.number}: ${issue.action}.` : '';
+  const issueLine = issue?.number !== undefined ? ` Drift issue #${issue.number}: ${action}.` : '';
   await out.summary(`### Flink connectors: drift check\n\n${headline}${issueLine}\n\n${renderSummary({ plan, context: ctx.report })}`);
 
   if (drift && settings.failOnDrift) return fail(ctx, `Drift found (fail-on-drift: true): ${plural(drifted.length, 'connector')} no longer match the definitions.`);
