@@ -454,7 +454,8 @@ class Collector {
       ...(typeof f.sink === 'boolean' ? { sink: f.sink } : {}),
       ...(typeof f.lookup === 'boolean' ? { lookup: f.lookup } : {}),
       ...(Array.isArray(f.supported_formats) ? { supportedFormats: f.supported_formats as string[] } : {}),
-      ...(dependencies !== undefined ? { dependencies } : {}),
+      // Only reached when the schema found no fault, so every item is a string.
+      ...(dependencies !== undefined ? { dependencies: dependencies as string[] } : {}),
       ...(f.adopt === 'replace' ? { adopt: 'replace' as const } : {}),
     };
     this.placed.push({ connector, namePosition: at('connector_name'), typePosition: at('connector_type') });
