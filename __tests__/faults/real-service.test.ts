@@ -211,6 +211,16 @@ describe('7. service values cannot start a workflow command', () => {
     expect(exported.stdout).toContain('exported x ::error title=y::z from');
     commandFree(exported);
   });
+
+  it('a live connector named like a command and left alone (unmanaged) is printed on one line', async () => {
+    world.emulator.seed(WS, NS, [{ name: 'x\n::error title=y::z', type: 'x-type', source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] }]);
+    await world.write({ 'connectors/kafka.yaml': KAFKA() });
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('left alone: x ::error title=y::z.');
+    expect(run.stdout + run.stderr).not.toMatch(/^::error title=y::/m);
+    expect(run.annotations.filter((a) => a.message === 'z')).toEqual([]);
+  });
 });
 
 describe('8. pre-signed JAR URLs', () => {

@@ -25,7 +25,7 @@ function annotatePlan(out: Reporter, plan: Plan): void {
   }
   for (const w of plan.warnings) {
     if (w.location) out.notice(w.message, { file: w.location.file, startLine: w.location.line, title: 'Flink connector plan' });
-    else out.info(`note: ${w.message}`);
+    else out.info(`note: ${oneLine(w.message, 4000)}`);
   }
 }
 
