@@ -413,12 +413,13 @@ class Collector {
       this.error(file, at('jar_url'), `\`jar_url\` ${PRE_SIGNED_MESSAGE}`);
       clean = false;
     }
+    // Items may be of any type here: a wrong one is reported by the schema, not crashed on.
     const dependencies = Array.isArray(f.dependencies) ? (f.dependencies as string[]) : undefined;
     dependencies?.forEach((dep, i) => {
       if (typeof dep === 'string' && !faulty(`dependencies/${i}`) && hasCredentials(dep)) {
         this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${CREDENTIALS_MESSAGE}`);
         clean = false;
-      } else if (isPreSigned(dep)) {
+      } else if (typeof dep === 'string' && isPreSigned(dep)) {
         this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${PRE_SIGNED_MESSAGE}`);
         clean = false;
       }
