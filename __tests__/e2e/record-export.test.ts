@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../src/definitions/validate.js';
 import { PROJECT_ROOT } from '../../scripts/local-runner.js';
 import { consoleConnector, explain, liveNames, planLineOf, recordDeployments, recordLineOf, recordedConnectors, sha } from '../support/record.js';
-import { JARS, NS, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
 
 const EXPORT_DIR = `connectors/exported/${WS}/${NS}`;
 const ALL = ['http-lookup', 'kafka-orders', 'mysql-cdc', 'pulsar-events', 's3-archive'];
@@ -105,6 +105,9 @@ describe('export writes valid definitions that plan back to No changes.', () => 
     expect(planLineOf(plan)).toBe('No changes.');
     expect(recordLineOf(plan)).toBe('Record: 0 to adopt, 1 to update.');
     expect(plan.stdout).toContain('the JAR is now recorded as declared and was not re-registered');
+    // The pull request's comment says it too, on a record-only (`~`) row.
+    const comment = world.github.comments(OWNER, REPO, 7).at(-1)?.body ?? '';
+    expect(comment).toMatch(/\| `~` \| http-lookup \|.*the JAR is now recorded as declared and was not re-registered/);
 
     world.emulator.resetStats();
     const apply = await world.apply({ sha: sha('3'), inputs });

@@ -192,6 +192,17 @@ describe.concurrent('7. service values cannot start a workflow command', () => {
       expect(exported.stdout).toContain('exported x ::error title=y::z from');
       commandFree(exported);
     }));
+
+  it('a live connector named like a command and left alone (unmanaged) is printed on one line', () =>
+    inWorld(async (world) => {
+      world.emulator.seed(WS, NS, [{ name: 'x\n::error title=y::z', type: 'x-type', source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] }]);
+      await world.write({ 'connectors/kafka.yaml': KAFKA() });
+      const run = await plan(world);
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('x ::error title=y::z');
+      expect(run.stdout + run.stderr).not.toMatch(/^::error title=y::/m);
+      expect(run.annotations.filter((a) => a.message === 'z')).toEqual([]);
+    }));
 });
 
 describe.concurrent('8. pre-signed JAR URLs', () => {

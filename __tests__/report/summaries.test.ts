@@ -18,6 +18,15 @@ describe('the definition-errors summary', () => {
     expect(text).not.toContain('more');
   });
 
+  it('shows a file path as code as it is: no entity inside the code span', () => {
+    const text = renderDefinitionErrors([{ message: 'bad', location: { file: 'connectors/team_b/kafka_orders.yaml', line: 3 } }]);
+    expect(text).toContain('- `connectors/team_b/kafka_orders.yaml:3`: bad');
+    // A path that could end the code span early is shown escaped instead, never raw.
+    const odd = renderDefinitionErrors([{ message: 'bad', location: { file: 'connectors/a`b|c.yaml', line: 1 } }]);
+    expect(odd).not.toContain('a`b');
+    expect(odd).not.toContain('b|c');
+  });
+
   it.each([2_000, 10_000, 50_000])('stays within %i bytes and says how many more there are', (limit) => {
     const errors = Array.from({ length: 3_000 }, (_, i) => error(i));
     const text = renderDefinitionErrors(errors, limit);

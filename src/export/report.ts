@@ -1,6 +1,6 @@
 /** What `command: export` tells the log and the job summary. Pure. */
 import { type Target, targetKey } from '../model.js';
-import { escapeMarkdown, oneLine } from '../report/escape.js';
+import { codeSpan, escapeMarkdown, oneLine } from '../report/escape.js';
 import type { ExportedFile } from './export.js';
 
 export interface ExportReport {
@@ -16,7 +16,7 @@ export function exportReport(files: readonly ExportedFile[], dir: string, target
     return { log: [oneLine(text, 2000)], summary: `### Flink connectors: export\n\n${escapeMarkdown(text, 2000)}\n` };
   }
   const log = files.map((f) => oneLine(`exported ${f.connector} from ${targetKey(f.target)} to ${f.path}${f.jarKnown ? '' : ' (jar_url unknown: placeholder)'}`, 1000));
-  const rows = files.map((f) => `| ${escapeMarkdown(targetKey(f.target))} | ${escapeMarkdown(f.connector)} | \`${escapeMarkdown(f.path)}\` | ${f.jarKnown ? 'from the record' : 'placeholder: set it'} |`);
-  const summary = `### Flink connectors: export\n\n${files.length} connector(s) exported to \`${escapeMarkdown(dir)}/\`.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+  const rows = files.map((f) => `| ${escapeMarkdown(targetKey(f.target))} | ${escapeMarkdown(f.connector)} | ${codeSpan(f.path)} | ${f.jarKnown ? 'from the record' : 'placeholder: set it'} |`);
+  const summary = `### Flink connectors: export\n\n${files.length} connector(s) exported to ${codeSpan(`${dir}/`)}.\n\n| Target | Connector | File | jar_url |\n|---|---|---|---|\n${rows.join('\n')}\n`;
   return { log, summary };
 }

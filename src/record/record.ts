@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ApplyOutcome, LiveConnector, RecordedConnector, Target, TargetPlan } from '../model.js';
+import { scrub } from '../secrets.js';
 
 /** The deployment `task` that marks our records, so all targets can be found in one listing. */
 export const RECORD_TASK = 'flink-connectors';
@@ -128,7 +129,9 @@ export function parseRecord(payload: unknown, target: Target, scope: string, sha
     if (typeof value !== 'object' || value === null) continue;
     const v = value as Record<string, unknown>;
     if (!isString(v.jarUrl) || !isString(v.type)) continue;
-    connectors[name] = { jarUrl: v.jarUrl, type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
+    // Records written before pre-signed URLs were refused may hold one: its query credentials never
+    // reach a plan, an export or the next record (a signature expires anyway).
+    connectors[name] = { jarUrl: scrub(v.jarUrl), type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
   }
   const targets = Array.isArray(p.targets) ? p.targets.filter(isString) : [];
   const pending: Record<string, PendingChange> = {};

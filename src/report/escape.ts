@@ -118,6 +118,16 @@ export function escapeMessage(value: unknown, maxLength = DEFAULT_MAX_LENGTH): s
 }
 
 /**
+ * A value shown as a code span, as it is: inside a code span entities are not decoded, so escaping
+ * would show them (`&#95;`). A value that could end the span or split a table cell (a backtick or a
+ * `|`) is shown escaped, without the span, instead.
+ */
+export function codeSpan(value: unknown, maxLength = DEFAULT_MAX_LENGTH): string {
+  const text = oneLine(value, maxLength);
+  return text !== '' && !/[`|]/.test(text) ? `\`${text}\`` : neutralise(text, false);
+}
+
+/**
  * A key fit to sit inside an HTML comment: letters, digits, `.`, `_`, `/` and single `-` only
  * (`--` is not allowed in a comment and `-->` would end it), at most 100 characters.
  */

@@ -3,7 +3,7 @@
  * within GitHub's size limit for a step summary, header included, like the plan summary.
  */
 import type { DefinitionError } from '../model.js';
-import { escapeMarkdown, escapeMessage } from './escape.js';
+import { codeSpan, escapeMessage } from './escape.js';
 import { SUMMARY_LIMIT_BYTES, type SummaryInput, renderSummary } from './markdown.js';
 import { plural } from './format.js';
 
@@ -17,7 +17,7 @@ export function renderDefinitionErrors(errors: readonly DefinitionError[], limit
   let room = limitBytes - bytes(head) - bytes(more(errors.length));
   const rows: string[] = [];
   for (const e of errors) {
-    const row = `- \`${escapeMarkdown(e.location.file)}:${e.location.line}\`: ${escapeMessage(e.message, 1000)}\n`;
+    const row = `- ${codeSpan(`${e.location.file}:${e.location.line}`)}: ${escapeMessage(e.message, 1000)}\n`;
     if (bytes(row) > room) break;
     rows.push(row);
     room -= bytes(row);
