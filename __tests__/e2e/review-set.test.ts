@@ -108,20 +108,6 @@ describe('fail closed', () => {
     expect(pullLookups(world, sha)).toBe(2);
   });
 
-  it('with neither a PR nor a commit message naming one, the apply is refused after a bounded wait', async () => {
-    await world.write({ 'connectors/kafka.yaml': KAFKA });
-    const sha = 'd3'.repeat(20);
-    world.github.pushCommits(OWNER, REPO, [{ sha, message: 'Direct push' }]);
-    const run = await world.apply({ sha, killAfterMs: KILL_AFTER_MS });
-    expect(run.exitCode).toBe(1);
-    expect(pullLookups(world, sha)).toBe(5);
-    const failure = errorsOf(run).join('\n');
-    expect(failure).toContain('No reviewed plan');
-    expect(failure).toContain('re-run the plan on a pull request');
-    expect(failure).toContain('allow-unreviewed-changes: true');
-    expect(live(world)).toEqual([]);
-  }, 60_000);
-
   it('comment: false does not skip the check', async () => {
     await world.write({ 'connectors/kafka.yaml': KAFKA });
     await planOn(world, 33, { comment: 'false' });
