@@ -98,6 +98,8 @@ export interface Settings {
   /** Every secret value the action was given, for scrubbing. */
   readonly secrets: readonly string[];
   readonly event: EventInfo;
+  /** What gives the run GitHub access, as its user gives it, for saying what is missing when it has none. */
+  readonly githubAccess: string;
 }
 
 /** The part of `github.context` the action uses (a plain object in tests). */
@@ -147,6 +149,8 @@ export interface RunSource {
   readonly event: () => EventInfo;
   /** Hides a secret from the log before anything else is done with it. */
   readonly mask?: (secret: string) => void;
+  /** What gives the run GitHub access, as its user gives it (default: the action's inputs). */
+  readonly githubAccess?: string;
 }
 
 /**
@@ -270,6 +274,7 @@ export function buildSettings(input: InputReader, env: NodeJS.ProcessEnv, source
     actionRelease: env.GITHUB_ACTION_REPOSITORY && env.GITHUB_ACTION_REF ? { repository: env.GITHUB_ACTION_REPOSITORY, ref: env.GITHUB_ACTION_REF } : undefined,
     secrets: [accessKeySecret, securityToken, githubToken].filter((s) => s !== ''),
     event: source.event(),
+    githubAccess: source.githubAccess ?? 'github-token or repository',
   };
   if (problems.length > 0) throw new InputError(problems);
   return Object.freeze({ ...settings, commentKey: settings.commentKey || defaultCommentKey(settings) });

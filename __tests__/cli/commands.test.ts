@@ -131,6 +131,9 @@ describe('flink-connectors with --repo', () => {
     const blind = await cli(['plan', '--detailed-exitcode', '--endpoint', emulator.url], repo, { env });
     expect(blind.code).toBe(0);
     expect(blind.text).toContain('JAR changes and removed files cannot be detected');
+    // A terminal gives GitHub access with --repo and a token, not with the action's input.
+    expect(blind.text).toContain('(no --repo owner/name with GITHUB_TOKEN or GH_TOKEN)');
+    expect(blind.text).not.toContain('github-token');
   });
 });
 

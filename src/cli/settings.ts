@@ -60,5 +60,5 @@ export function cliSettings(run: CliRun): Settings {
   };
   const [owner = '', name = ''] = repo.split('/');
   const event = run.event ?? { name: CLI_EVENT, owner, repo: name, sha: headCommit(root), pushToDefaultBranch: false, fromFork: false };
-  return buildSettings(input, env, { root, event: () => event });
+  return buildSettings(input, env, { root, event: () => event, githubAccess: '--repo owner/name with GITHUB_TOKEN or GH_TOKEN' });
 }

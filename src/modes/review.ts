@@ -113,7 +113,7 @@ export async function checkReviewed(ctx: RunContext, plan: Plan, fingerprint: st
   const { sha } = ctx.settings.event;
   const changes = plan.targets.flatMap((tp) => tp.items.filter(isChange));
   const all = changes.map(describe);
-  if (!octokit || !sha) return { unreviewed: all, problem: 'No github-token or repository: the reviewed plan cannot be read', log: [] };
+  if (!octokit || !sha) return { unreviewed: all, problem: `No ${ctx.settings.githubAccess}: the reviewed plan cannot be read`, log: [] };
   const log: string[] = [];
   try {
     const head = await mergedPullOf(ctx, octokit, sha, patient);

@@ -25,7 +25,7 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
   // An Octokit exists only with a token and a repository (see start.ts).
   const { octokit } = deps;
   if (!octokit) {
-    out.warning('The record of applied connectors is not available (no github-token or repository): JAR changes and removed files cannot be detected in this run.');
+    out.warning(`The record of applied connectors is not available (no ${settings.githubAccess}): JAR changes and removed files cannot be detected in this run.`);
     return undefined;
   }
   const { owner, repo } = settings.event;
