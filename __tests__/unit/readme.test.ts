@@ -36,3 +36,14 @@ describe('allow-deletes', () => {
     expect(readme.split('\n').find((l) => l.startsWith('| `allow-deletes`'))).toMatch(/does not block replaces/);
   });
 });
+
+/** The permissions table is what a RAM policy is written from: the impact reads are in it, marked optional. */
+describe('permissions table', () => {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+
+  it('lists the impact reads as optional RAM actions of the plan job', () => {
+    const plan = readme.split('\n').find((l) => l.startsWith('| plan (`pull_request`)')) ?? '';
+    expect(plan).toMatch(/optional/);
+    for (const action of ['stream:ListDeployments', 'stream:GetCatalogs', 'stream:GetDatabases', 'stream:GetTables']) expect(plan, action).toContain(`\`${action}\``);
+  });
+});
