@@ -181,6 +181,19 @@ describe('costs and permissions', () => {
     expect(world.emulator.stats().calls.ListDeployments).toBe(1);
   });
 
+  it('a 403 on GetTables names that permission too, and the plan still succeeds', async () => {
+    const { ns, pr } = await scenario(KAFKA_SINK);
+    world.emulator.seed(WS, ns, [liveConnector({ name: 'kafka-orders' })]);
+    world.emulator.seedUsage(WS, ns, { tables: [{ table: 'vvp.shop.orders_topic', connector: 'kafka-orders' }] });
+    world.emulator.injectFault({ action: 'GetTables', kind: 'http', status: 403, code: 'Forbidden', message: 'User not authorized to operate on the specified resource.', times: Infinity });
+
+    const run = await planIn(ns, pr);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.result).toBe('planned');
+    expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'warning', message: expect.stringContaining('Grant the optional RAM permission stream:GetTables') }));
+    expect(comment(pr)).toContain('impact unknown (missing RAM permission stream:GetTables)');
+  });
+
   it('a plan without replace or delete makes exactly one List call per target and nothing else', async () => {
     const { ns, pr } = await scenario(KAFKA_SINK);
     world.emulator.seedUsage(WS, ns, { deployments: [{ name: 'orders-etl', running: 1, sql: "WITH ('connector' = 'kafka-orders')" }] });
