@@ -3,7 +3,7 @@
  * reach (a terminal's confirmation, the record read and written with --repo, export).
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -134,6 +134,32 @@ describe('flink-connectors with --repo', () => {
     // A terminal gives GitHub access with --repo and a token, not with the action's input.
     expect(blind.text).toContain('(no --repo owner/name with GITHUB_TOKEN or GH_TOKEN)');
     expect(blind.text).not.toContain('github-token');
+  });
+});
+
+describe('flink-connectors plan and the impact inputs', () => {
+  it('takes --protect-in-use and --impact as the action takes its inputs', async () => {
+    const repo = await mkdtemp(join(scratch, 'impact-'));
+    await mkdir(join(repo, 'connectors'));
+    await writeFile(join(repo, 'connectors/c.yaml'), 'connector_name: redis-cache\nstate: absent\nworkspace_id: ws-cli-impact\nnamespace_name: default\n');
+    emulator.seed('ws-cli-impact', 'default', [{ name: 'redis-cache', type: 'redis-cache', source: false, sink: true, lookup: true, properties: [], supportedFormats: [], dependencies: [] }]);
+    emulator.seedUsage('ws-cli-impact', 'default', { deployments: [{ name: 'cache-warmer', running: 1, sql: "CREATE TEMPORARY TABLE c (k STRING) WITH ('connector' = 'redis-cache');" }] });
+    const args = ['plan', '--detailed-exitcode', '--endpoint', emulator.url];
+
+    const refused = await cli(args, repo);
+    expect(refused.code).toBe(1);
+    expect(refused.text).toContain('protect-in-use is true');
+    expect(refused.text).toContain('cache-warmer');
+
+    const allowed = await cli([...args, '--protect-in-use', 'false'], repo);
+    expect(allowed.code, allowed.text).toBe(2);
+    expect(allowed.text).toContain('cache-warmer (1 running)');
+
+    emulator.resetStats();
+    const blind = await cli([...args, '--protect-in-use', 'false', '--impact', 'false'], repo);
+    expect(blind.code, blind.text).toBe(2);
+    expect(blind.text).not.toContain('cache-warmer');
+    expect(emulator.stats().calls).toEqual({ ListCustomConnectors: 1 });
   });
 });
 
