@@ -1,5 +1,7 @@
 /** `npm run demo` is what a new user runs first: it must show the follow-up pull request's comment. */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../scripts/local-runner.js';
 
@@ -24,5 +26,8 @@ describe('npm run demo', () => {
     expect(row).toContain('the JAR changed<br><details><summary>JAR: kafka-orders-1.0.0.jar -&gt; kafka-orders-1.1.0.jar</summary>');
     // The headline reason is the whole story: no other difference is listed.
     expect(row).not.toContain('•');
+    // The replace shows its impact, and the README and docs/example-comment.md show this very row.
+    expect(row).toMatch(/<br>\*\*Impact:\*\* used by \d+ running deployments?: /);
+    for (const doc of ['README.md', 'docs/example-comment.md']) expect(readFileSync(join(PROJECT_ROOT, doc), 'utf8'), doc).toContain(row);
   }, 120_000);
 });
