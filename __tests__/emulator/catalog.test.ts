@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CatalogError, loadCatalogFile, parseCatalog, specToConnector } from '../../src/emulator/catalog.js';
@@ -124,5 +125,17 @@ usage:
         ]),
       }),
     );
+  });
+});
+
+/** docs/catalog.md is the only description of the format a user writes: every key the loader takes is in it. */
+describe('docs/catalog.md', () => {
+  it('documents every top-level key and the usage fields, and its example loads', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/catalog.md', import.meta.url)), 'utf8');
+    for (const key of ['jars', 'tables', 'usage']) expect(doc, key).toContain(`| \`${key}\``);
+    for (const field of ['workspaceId', 'namespace', 'deployments', 'name', 'kind', 'sql', 'running', 'table', 'connector']) expect(doc, field).toContain(`\`${field}\``);
+    const example = doc.split('```yaml\n')[1]?.split('```')[0] ?? '';
+    const parsed = parseCatalog(example);
+    expect(parsed.usage.length).toBeGreaterThan(0);
   });
 });
