@@ -137,6 +137,23 @@ describe('flink-connectors with --repo', () => {
   });
 });
 
+describe('flink-connectors validate in a workflow', () => {
+  it('writes the errors as GitHub annotations too when GITHUB_ACTIONS is set, and only then', async () => {
+    const repo = await mkdtemp(join(scratch, 'validate-'));
+    await mkdir(join(repo, 'connectors'));
+    await writeFile(join(repo, 'connectors/bad.yaml'), 'connector_name: ok-name\nconnector_type: t\njar_url: oss://b/x.jar\nworkspace_id: w\nnamespace_name: n\nsurprise: 1\n');
+    const annotated = await cli(['validate', 'connectors/bad.yaml'], repo, { env: { GITHUB_ACTIONS: 'true' } });
+    expect(annotated.code).toBe(1);
+    expect(annotated.text).toContain('connectors/bad.yaml:6:1: unknown key `surprise`');
+    expect(annotated.text).toMatch(/^::error [^\n]*file=connectors\/bad\.yaml,line=6,col=1::unknown key `surprise`/m);
+
+    const plain = await cli(['validate', 'connectors/bad.yaml'], repo);
+    expect(plain.code).toBe(1);
+    expect(plain.text).toContain('connectors/bad.yaml:6:1: unknown key `surprise`');
+    expect(plain.text).not.toContain('::error');
+  });
+});
+
 describe('flink-connectors plan and the impact inputs', () => {
   it('takes --protect-in-use and --impact as the action takes its inputs', async () => {
     const repo = await mkdtemp(join(scratch, 'impact-'));
