@@ -83,6 +83,17 @@ describe('impact of a replace', () => {
     expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1, ListDeployments: 1, GetCatalogs: 1, GetDatabases: 1, GetTables: 2 });
   });
 
+  it('annotates the line of the definition, not the first of the file', async () => {
+    const { ns, pr } = await scenario(`# Orders connectors.\n# Owned by the data platform team.\n\n${KAFKA_SINK}`);
+    world.emulator.seed(WS, ns, [liveConnector({ name: 'kafka-orders' })]);
+    world.emulator.seedUsage(WS, ns, { deployments: [{ name: 'orders-etl', running: 1, sql: "WITH ('connector' = 'kafka-orders')" }] });
+
+    const run = await planIn(ns, pr);
+    expect(run.exitCode, run.stdout).toBe(0);
+    const impact = run.annotations.filter((a) => a.message.includes('Impact: used by 1 running deployment: orders-etl'));
+    expect(impact).toEqual([expect.objectContaining({ level: 'warning', file: 'connectors/c.yaml', line: 4 })]);
+  });
+
   it('pages through 250 deployments and finds a user on the last page', async () => {
     const { ns, pr } = await scenario(KAFKA_SINK);
     world.emulator.seed(WS, ns, [liveConnector({ name: 'kafka-orders' })]);
