@@ -180,6 +180,27 @@ describe('flink-connectors plan and the impact inputs', () => {
   });
 });
 
+describe('flink-connectors apply --yes and protect-in-use', () => {
+  it('refuses to delete a connector running jobs use, as the plan would, and deletes it with --protect-in-use false', async () => {
+    const repo = await mkdtemp(join(scratch, 'protect-'));
+    await mkdir(join(repo, 'connectors'));
+    await writeFile(join(repo, 'connectors/c.yaml'), 'connector_name: redis-cache\nstate: absent\nworkspace_id: ws-cli-protect\nnamespace_name: default\n');
+    emulator.seed('ws-cli-protect', 'default', [{ name: 'redis-cache', type: 'redis-cache', source: false, sink: true, lookup: true, properties: [], supportedFormats: [], dependencies: [] }]);
+    emulator.seedUsage('ws-cli-protect', 'default', { deployments: [{ name: 'cache-warmer', running: 1, sql: "WITH ('connector' = 'redis-cache')" }] });
+    const args = ['apply', '--yes', '--endpoint', emulator.url];
+
+    const refused = await cli(args, repo);
+    expect(refused.code).toBe(1);
+    expect(refused.text).toContain('protect-in-use is true');
+    expect(refused.text).toContain('cache-warmer');
+    expect(emulator.connectors('ws-cli-protect', 'default')).toHaveLength(1);
+
+    const deleted = await cli([...args, '--protect-in-use', 'false'], repo);
+    expect(deleted.code, deleted.text).toBe(0);
+    expect(emulator.connectors('ws-cli-protect', 'default')).toEqual([]);
+  });
+});
+
 describe('flink-connectors export', () => {
   it('writes definition files for the live connectors no definition declares', async () => {
     const repo = await mkdtemp(join(scratch, 'export-'));

@@ -176,6 +176,17 @@ async function simple(runner: Runner, command: Command, options: Record<string, 
   return (await runPipeline(settings, out)) === 'failed' ? EXIT.error : EXIT.ok;
 }
 
+/** plan-json without the impact of its changes: only a plan reads the impact, the apply does not read it again. */
+function withoutImpact(planJson: string): string {
+  try {
+    const doc = JSON.parse(planJson) as { targets?: Array<{ changes?: Array<Record<string, unknown>> }> };
+    for (const change of (doc.targets ?? []).flatMap((t) => t.changes ?? [])) delete change.impact;
+    return JSON.stringify(doc);
+  } catch {
+    return planJson;
+  }
+}
+
 /**
  * The apply's reporter, stopping the run when its plan is not the one confirmed: the plan-json of
  * one plan is the same byte for byte, and it is set before anything is changed.
@@ -185,7 +196,7 @@ function holdingTo(out: TerminalReporter, confirmed: string | undefined): Termin
   return {
     ...out,
     setOutput: (name, value) => {
-      if (name === 'plan-json' && value !== confirmed) {
+      if (name === 'plan-json' && withoutImpact(value) !== withoutImpact(confirmed)) {
         throw new Error('The plan changed after it was confirmed (the workspace or the files changed meanwhile); nothing was applied. Run apply again to see the new plan.');
       }
       out.setOutput(name, value);
@@ -193,25 +204,25 @@ function holdingTo(out: TerminalReporter, confirmed: string | undefined): Termin
   };
 }
 
+/**
+ * A terminal's apply plans first, even with --yes: no pull request showed the plan, so this plan is
+ * where the decision is made, and its refusals (`protect-in-use`, `allow-deletes`) stop the apply.
+ */
 async function apply(runner: Runner, options: Record<string, unknown>): Promise<number> {
   const { io } = runner;
-  let confirmed: string | undefined;
-  if (!options.yes) {
-    const out = terminalReporter(io.stdout, io.env);
-    if (!io.stdin.isTTY) {
-      out.setFailed(`apply changes the workspaces and asks first: pass --yes, or run it in a terminal to confirm the plan. ${UNREVIEWED}`);
-      return EXIT.error;
-    }
-    const settings = settingsOrReport(runner, out, { command: 'plan', options });
-    if (!settings) return EXIT.error;
-    if ((await runPipeline(settings, out)) === 'failed') return EXIT.error;
-    if (out.outputs.get('has-changes') === 'true' && !(await confirm(io, `${UNREVIEWED}\nApply the plan above? Only 'yes' is accepted: `))) {
-      out.info('Apply cancelled; nothing was changed.');
-      return EXIT.error;
-    }
-    confirmed = out.outputs.get('plan-json');
+  const planOut = terminalReporter(io.stdout, io.env);
+  if (!options.yes && !io.stdin.isTTY) {
+    planOut.setFailed(`apply changes the workspaces and asks first: pass --yes, or run it in a terminal to confirm the plan. ${UNREVIEWED}`);
+    return EXIT.error;
   }
-  const out = holdingTo(terminalReporter(io.stdout, io.env), confirmed);
+  const planSettings = settingsOrReport(runner, planOut, { command: 'plan', options });
+  if (!planSettings) return EXIT.error;
+  if ((await runPipeline(planSettings, planOut)) === 'failed') return EXIT.error;
+  if (!options.yes && planOut.outputs.get('has-changes') === 'true' && !(await confirm(io, `${UNREVIEWED}\nApply the plan above? Only 'yes' is accepted: `))) {
+    planOut.info('Apply cancelled; nothing was changed.');
+    return EXIT.error;
+  }
+  const out = holdingTo(terminalReporter(io.stdout, io.env), planOut.outputs.get('plan-json'));
   out.warning(`${UNREVIEWED} Applying because ${options.yes ? '--yes was given' : 'it was confirmed'}.`);
   const settings = settingsOrReport(runner, out, { command: 'apply', options, overrides: { 'allow-unreviewed-changes': 'true' } });
   if (!settings) return EXIT.error;
