@@ -154,13 +154,19 @@ describe('flink-connectors validate in a workflow', () => {
   });
 });
 
+/** A checkout that deletes redis-cache from `workspaceId`/default, where a running job uses it. */
+async function redisInUse(workspaceId: string): Promise<string> {
+  const repo = await mkdtemp(join(scratch, `${workspaceId}-`));
+  await mkdir(join(repo, 'connectors'));
+  await writeFile(join(repo, 'connectors/c.yaml'), `connector_name: redis-cache\nstate: absent\nworkspace_id: ${workspaceId}\nnamespace_name: default\n`);
+  emulator.seed(workspaceId, 'default', [{ name: 'redis-cache', type: 'redis-cache', source: false, sink: true, lookup: true, properties: [], supportedFormats: [], dependencies: [] }]);
+  emulator.seedUsage(workspaceId, 'default', { deployments: [{ name: 'cache-warmer', running: 1, sql: "CREATE TEMPORARY TABLE c (k STRING) WITH ('connector' = 'redis-cache');" }] });
+  return repo;
+}
+
 describe('flink-connectors plan and the impact inputs', () => {
   it('takes --protect-in-use and --impact as the action takes its inputs', async () => {
-    const repo = await mkdtemp(join(scratch, 'impact-'));
-    await mkdir(join(repo, 'connectors'));
-    await writeFile(join(repo, 'connectors/c.yaml'), 'connector_name: redis-cache\nstate: absent\nworkspace_id: ws-cli-impact\nnamespace_name: default\n');
-    emulator.seed('ws-cli-impact', 'default', [{ name: 'redis-cache', type: 'redis-cache', source: false, sink: true, lookup: true, properties: [], supportedFormats: [], dependencies: [] }]);
-    emulator.seedUsage('ws-cli-impact', 'default', { deployments: [{ name: 'cache-warmer', running: 1, sql: "CREATE TEMPORARY TABLE c (k STRING) WITH ('connector' = 'redis-cache');" }] });
+    const repo = await redisInUse('ws-cli-impact');
     const args = ['plan', '--detailed-exitcode', '--endpoint', emulator.url];
 
     const refused = await cli(args, repo);
@@ -182,11 +188,7 @@ describe('flink-connectors plan and the impact inputs', () => {
 
 describe('flink-connectors apply --yes and protect-in-use', () => {
   it('refuses to delete a connector running jobs use, as the plan would, and deletes it with --protect-in-use false', async () => {
-    const repo = await mkdtemp(join(scratch, 'protect-'));
-    await mkdir(join(repo, 'connectors'));
-    await writeFile(join(repo, 'connectors/c.yaml'), 'connector_name: redis-cache\nstate: absent\nworkspace_id: ws-cli-protect\nnamespace_name: default\n');
-    emulator.seed('ws-cli-protect', 'default', [{ name: 'redis-cache', type: 'redis-cache', source: false, sink: true, lookup: true, properties: [], supportedFormats: [], dependencies: [] }]);
-    emulator.seedUsage('ws-cli-protect', 'default', { deployments: [{ name: 'cache-warmer', running: 1, sql: "WITH ('connector' = 'redis-cache')" }] });
+    const repo = await redisInUse('ws-cli-protect');
     const args = ['apply', '--yes', '--endpoint', emulator.url];
 
     const refused = await cli(args, repo);
