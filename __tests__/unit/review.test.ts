@@ -12,7 +12,7 @@ import type { Reporter } from '../../src/pipeline/reporter.js';
 import type { RunContext } from '../../src/pipeline/run-context.js';
 import { ENVIRONMENT_MAX_CHARS, environmentOf, intendedRecord, settlePending } from '../../src/record/record.js';
 import { MAX_CHANGE_IDS, acceptedIds, idOf, planChangeIds } from '../../src/report/fingerprint.js';
-import { changesComment, readChangeIds } from '../../src/report/markdown.js';
+import { changesComment, readChangeIds, readFingerprint } from '../../src/report/markdown.js';
 import type { Settings } from '../../src/settings.js';
 import { WS1_ANALYTICS, item, makePlan } from '../report/fixtures.js';
 
@@ -49,6 +49,12 @@ describe('change ids', () => {
     expect(readChangeIds(`<!-- m -->\n${changesComment(ids)}\nbody`)).toEqual(ids);
     expect(readChangeIds(changesComment([]))).toEqual([]);
     expect(readChangeIds('<!-- flink-connector-action:fingerprint:abc -->')).toBeUndefined();
+    // Only the hidden lines that open the comment count: a copy further down (in a path shown as it
+    // is, say) is not what this action wrote.
+    expect(readChangeIds(`<!-- m -->\n\nbody \`${changesComment(ids)}\``)).toBeUndefined();
+    expect(readChangeIds(`<!-- m -->\n${changesComment(ids)}\n\n${changesComment(['0'.repeat(12)])}`)).toEqual(ids);
+    expect(readFingerprint(`<!-- m -->\n\n<!-- flink-connector-action:fingerprint:abc -->`)).toBeUndefined();
+    expect(readFingerprint(`<!-- m -->\n<!-- flink-connector-action:fingerprint:abc -->\n\nbody`)).toBe('abc');
     const many = makePlan(Array.from({ length: MAX_CHANGE_IDS + 1 }, (_, i) => item('register', `c${i}`)));
     expect(planChangeIds(many)).toBeUndefined();
   });
