@@ -94,9 +94,9 @@ describe('finding the merged PR', () => {
     await fake.close();
   });
 
-  function context(sleeps: number[]): RunContext {
+  function context(sleeps: number[], sha = 'ab'.repeat(20)): RunContext {
     const clock: Clock = { now: () => 0, sleep: async (ms) => void sleeps.push(ms) };
-    const settings = { commentKey: 'k', allowUnreviewedChanges: false, event: { name: 'push', owner: 'o', repo: 'r', sha: 'ab'.repeat(20), pushToDefaultBranch: true, fromFork: false } } as unknown as Settings;
+    const settings = { commentKey: 'k', allowUnreviewedChanges: false, event: { name: 'push', owner: 'o', repo: 'r', sha, pushToDefaultBranch: true, fromFork: false } } as unknown as Settings;
     const reporter = {} as Reporter;
     return { settings, out: reporter, report: { sha: '', time: new Date(0) }, deps: { settings, reporter, clock, secrets: [], octokit: createOctokit('t', fake.url), connectorApi: async () => ({}) as never, readDefinitionFiles: (() => undefined) as never, writeFiles: async () => undefined } };
   }
@@ -113,5 +113,17 @@ describe('finding the merged PR', () => {
     const hasty: number[] = [];
     await checkReviewed(context(hasty), plan, 'f', undefined, false);
     expect(hasty).toEqual([]);
+  });
+
+  it('does not take a PR number in the commit message that merge_commit_sha does not confirm', async () => {
+    // A direct push titled like the squash merge of a reviewed PR, which was merged as another commit.
+    const sha = 'ef'.repeat(20);
+    fake.pushCommits('o', 'r', [{ sha: 'cd'.repeat(20), message: 'Add kafka (#7)' }, { sha, message: 'Sneak in a change (#7)' }]);
+    fake.addMergedPull('o', 'r', { number: 7, merge_commit_sha: 'cd'.repeat(20) });
+    const sleeps: number[] = [];
+    const refused = await checkReviewed(context(sleeps, sha), makePlan([item('register', 'kafka')]), 'f', undefined, true);
+    expect(refused.pull).toBeUndefined();
+    expect(refused.problem).toMatch(/^No reviewed plan: .*the commit message names none merged as efefefe/);
+    expect(sleeps).toEqual([...LOOKUP_BACKOFF_MS]);
   });
 });
