@@ -55,6 +55,7 @@ describe('change ids', () => {
     expect(readChangeIds(`<!-- m -->\n${changesComment(ids)}\n\n${changesComment(['0'.repeat(12)])}`)).toEqual(ids);
     expect(readFingerprint(`<!-- m -->\n\n<!-- flink-connector-action:fingerprint:abc -->`)).toBeUndefined();
     expect(readFingerprint(`<!-- m -->\n<!-- flink-connector-action:fingerprint:abc -->\n\nbody`)).toBe('abc');
+    expect(readChangeIds(`<!-- m -->\r\n${changesComment(ids)}\r\n\r\nbody`)).toEqual(ids);
     const many = makePlan(Array.from({ length: MAX_CHANGE_IDS + 1 }, (_, i) => item('register', `c${i}`)));
     expect(planChangeIds(many)).toBeUndefined();
   });

@@ -55,7 +55,7 @@ export function changesComment(ids: readonly string[]): string {
  * by this action; the same text further down may come from a definition shown as it is.
  */
 function hiddenHead(body: string): string {
-  const lines = body.split('\n');
+  const lines = body.split(/\r?\n/);
   const end = lines.findIndex((line) => !/^<!-- [^\n]*-->$/.test(line));
   return lines.slice(0, end < 0 ? lines.length : end).join('\n');
 }
