@@ -117,6 +117,7 @@ describe('fail closed', () => {
     const run = await world.apply({ sha: 'd4'.repeat(20), inputs: { comment: 'false' } });
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run).join('\n')).toContain('Pull request #33 has no plan comment');
+    expect(errorsOf(run).join('\n')).toContain('(#33 found for d4d4d4d by GET commits/d4d4d4d/pulls)');
     expect(live(world)).toEqual([]);
   });
 

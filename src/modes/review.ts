@@ -149,7 +149,7 @@ export async function checkReviewed(ctx: RunContext, plan: Plan, fingerprint: st
       const problem =
         head.pull === undefined
           ? `No reviewed plan: ${head.how}`
-          : `Pull request #${head.pull} has no plan comment from this action (comment-key ${ctx.settings.commentKey}), so nothing was reviewed`;
+          : `Pull request #${head.pull} has no plan comment from this action (comment-key ${ctx.settings.commentKey}), so nothing was reviewed (#${head.pull} found for ${short(sha)} by ${head.how})`;
       return { pull: head.pull, unreviewed: all, problem, log };
     }
     // A comment written by an earlier release carries only the fingerprint of the whole plan: compared as before.
