@@ -31,12 +31,15 @@ describe.each(IDENTITIES)('with %s', (_name, identity, author) => {
     expect(ours.map((c) => c.user.login)).toEqual([author]);
     // Someone pastes our comment (marker first) into their own.
     const human = world.github.addComment(OWNER, REPO, pr, ours[0]?.body ?? '', { login: 'octocat', type: 'User' });
+    // A person whose login is the bot's without `[bot]` is still a person.
+    const lookalike = author.endsWith('[bot]') ? world.github.addComment(OWNER, REPO, pr, ours[0]?.body ?? '', { login: author.slice(0, -'[bot]'.length), type: 'User' }) : undefined;
     await world.write({ 'connectors/mysql.yaml': connectorYaml({ connector_name: 'mysql-cdc', connector_type: 'mysql-cdc', jar_url: JARS.mysql }) });
     await planOn(world, pr);
 
     const comments = world.github.comments(OWNER, REPO, pr);
     expect(comments.filter((c) => c.user.login === author)).toHaveLength(1);
     expect(comments.find((c) => c.id === human.id)?.body).toBe(human.body);
+    if (lookalike) expect(comments.find((c) => c.id === lookalike.id)?.body).toBe(lookalike.body);
     expect(comments.find((c) => c.user.login === author)?.body).toContain('Plan: 2 to register');
 
     const sha = 'e1'.repeat(20);

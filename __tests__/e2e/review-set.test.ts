@@ -78,6 +78,8 @@ describe('the reviewed set', () => {
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run).join('\n')).toContain('Not reviewed: register mysql-cdc in ws-e2e/default.');
     expect(errorsOf(run).join('\n')).not.toContain('register kafka-orders');
+    // The refusal itself says what the plan was compared with, not only the log.
+    expect(errorsOf(run).join('\n')).toContain('compared with the plans shown on #41');
     expect(live(world)).toEqual([]);
   });
 });
@@ -115,6 +117,7 @@ describe('fail closed', () => {
     const run = await world.apply({ sha: 'd4'.repeat(20), inputs: { comment: 'false' } });
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run).join('\n')).toContain('Pull request #33 has no plan comment');
+    expect(errorsOf(run).join('\n')).toContain('(#33 found for d4d4d4d by GET commits/d4d4d4d/pulls)');
     expect(live(world)).toEqual([]);
   });
 
@@ -125,6 +128,30 @@ describe('fail closed', () => {
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run).join('\n')).toContain('Pull request #34 has no plan comment');
     expect(live(world)).toEqual([]);
+  });
+
+  it('schedule with command: apply is checked too', async () => {
+    await world.write({ 'connectors/kafka.yaml': KAFKA });
+    merge(world, 35, 'd6'.repeat(20));
+    const run = await world.apply({ sha: 'd6'.repeat(20), eventName: 'schedule', payload: { schedule: '0 3 * * *' }, inputs: { command: 'apply' } });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run).join('\n')).toContain('Pull request #35 has no plan comment');
+    expect(live(world)).toEqual([]);
+  });
+
+  it('comment: false on an apply still applies what was reviewed, and refuses what was not', async () => {
+    await world.write({ 'connectors/kafka.yaml': KAFKA });
+    await planOn(world, 36);
+    await world.write({ 'connectors/mysql.yaml': MYSQL });
+    merge(world, 36, 'd7'.repeat(20));
+    const run = await world.apply({ sha: 'd7'.repeat(20), inputs: { comment: 'false' } });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run).join('\n')).toContain('Not reviewed: register mysql-cdc in ws-e2e/default.');
+    expect(live(world)).toEqual([]);
+    await world.remove('connectors/mysql.yaml');
+    const reviewed = await world.apply({ sha: 'd7'.repeat(20), inputs: { comment: 'false' } });
+    expect(reviewed.exitCode, explain(reviewed)).toBe(0);
+    expect(live(world)).toEqual(['kafka-orders']);
   });
 });
 

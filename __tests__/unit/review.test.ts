@@ -12,7 +12,7 @@ import type { Reporter } from '../../src/pipeline/reporter.js';
 import type { RunContext } from '../../src/pipeline/run-context.js';
 import { ENVIRONMENT_MAX_CHARS, environmentOf, intendedRecord, settlePending } from '../../src/record/record.js';
 import { MAX_CHANGE_IDS, acceptedIds, idOf, planChangeIds } from '../../src/report/fingerprint.js';
-import { changesComment, readChangeIds } from '../../src/report/markdown.js';
+import { changesComment, readChangeIds, readFingerprint } from '../../src/report/markdown.js';
 import type { Settings } from '../../src/settings.js';
 import { WS1_ANALYTICS, item, makePlan } from '../report/fixtures.js';
 
@@ -49,6 +49,13 @@ describe('change ids', () => {
     expect(readChangeIds(`<!-- m -->\n${changesComment(ids)}\nbody`)).toEqual(ids);
     expect(readChangeIds(changesComment([]))).toEqual([]);
     expect(readChangeIds('<!-- flink-connector-action:fingerprint:abc -->')).toBeUndefined();
+    // Only the hidden lines that open the comment count: a copy further down (in a path shown as it
+    // is, say) is not what this action wrote.
+    expect(readChangeIds(`<!-- m -->\n\nbody \`${changesComment(ids)}\``)).toBeUndefined();
+    expect(readChangeIds(`<!-- m -->\n${changesComment(ids)}\n\n${changesComment(['0'.repeat(12)])}`)).toEqual(ids);
+    expect(readFingerprint(`<!-- m -->\n\n<!-- flink-connector-action:fingerprint:abc -->`)).toBeUndefined();
+    expect(readFingerprint(`<!-- m -->\n<!-- flink-connector-action:fingerprint:abc -->\n\nbody`)).toBe('abc');
+    expect(readChangeIds(`<!-- m -->\r\n${changesComment(ids)}\r\n\r\nbody`)).toEqual(ids);
     const many = makePlan(Array.from({ length: MAX_CHANGE_IDS + 1 }, (_, i) => item('register', `c${i}`)));
     expect(planChangeIds(many)).toBeUndefined();
   });
@@ -88,9 +95,9 @@ describe('finding the merged PR', () => {
     await fake.close();
   });
 
-  function context(sleeps: number[]): RunContext {
+  function context(sleeps: number[], sha = 'ab'.repeat(20)): RunContext {
     const clock: Clock = { now: () => 0, sleep: async (ms) => void sleeps.push(ms) };
-    const settings = { commentKey: 'k', allowUnreviewedChanges: false, event: { name: 'push', owner: 'o', repo: 'r', sha: 'ab'.repeat(20), pushToDefaultBranch: true, fromFork: false } } as unknown as Settings;
+    const settings = { commentKey: 'k', allowUnreviewedChanges: false, event: { name: 'push', owner: 'o', repo: 'r', sha, pushToDefaultBranch: true, fromFork: false } } as unknown as Settings;
     const reporter = {} as Reporter;
     return { settings, out: reporter, report: { sha: '', time: new Date(0) }, deps: { settings, reporter, clock, secrets: [], octokit: createOctokit('t', fake.url), connectorApi: async () => ({}) as never, readDefinitionFiles: (() => undefined) as never, writeFiles: async () => undefined } };
   }
@@ -107,5 +114,17 @@ describe('finding the merged PR', () => {
     const hasty: number[] = [];
     await checkReviewed(context(hasty), plan, 'f', undefined, false);
     expect(hasty).toEqual([]);
+  });
+
+  it('does not take a PR number in the commit message that merge_commit_sha does not confirm', async () => {
+    // A direct push titled like the squash merge of a reviewed PR, which was merged as another commit.
+    const sha = 'ef'.repeat(20);
+    fake.pushCommits('o', 'r', [{ sha: 'cd'.repeat(20), message: 'Add kafka (#7)' }, { sha, message: 'Sneak in a change (#7)' }]);
+    fake.addMergedPull('o', 'r', { number: 7, merge_commit_sha: 'cd'.repeat(20) });
+    const sleeps: number[] = [];
+    const refused = await checkReviewed(context(sleeps, sha), makePlan([item('register', 'kafka')]), 'f', undefined, true);
+    expect(refused.pull).toBeUndefined();
+    expect(refused.problem).toMatch(/^No reviewed plan: .*the commit message names none merged as efefefe/);
+    expect(sleeps).toEqual([...LOOKUP_BACKOFF_MS]);
   });
 });

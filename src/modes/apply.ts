@@ -21,7 +21,7 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
   const check: ReviewCheck | undefined = hasAnyChange(plan) ? await checkReviewed(ctx, plan, fingerprint, records, !settings.allowUnreviewedChanges) : undefined;
   for (const line of check?.log ?? []) out.info(line);
   if (check && (check.problem || check.unreviewed.length > 0)) {
-    const why = check.problem ?? `${check.unreviewed.length} planned change(s) are not in the reviewed set (the plans shown on the pull requests merged since the last apply)`;
+    const why = check.problem ?? `${check.unreviewed.length} planned change(s) are not in the reviewed set (compared with ${check.compared ?? 'the plans shown on the pull requests merged since the last apply'})`;
     const message = `${why}. Not reviewed: ${check.unreviewed.join(', ')}.`;
     if (!settings.allowUnreviewedChanges) {
       await out.summary(renderRefusedApply(message, { plan, context: ctx.report }));

@@ -30,6 +30,8 @@ export interface ReviewCheck {
   readonly unreviewed: readonly string[];
   /** Why nothing counts as reviewed (no PR, no plan comment, GitHub failed). */
   readonly problem?: string;
+  /** What the plan was compared with (which PRs' plans, how the pushed commit's PR was found), for the refusal. */
+  readonly compared?: string;
   /** Which check ran and what it compared, for the log. */
   readonly log: readonly string[];
 }
@@ -147,14 +149,14 @@ export async function checkReviewed(ctx: RunContext, plan: Plan, fingerprint: st
       const problem =
         head.pull === undefined
           ? `No reviewed plan: ${head.how}`
-          : `Pull request #${head.pull} has no plan comment from this action (comment-key ${ctx.settings.commentKey}), so nothing was reviewed`;
+          : `Pull request #${head.pull} has no plan comment from this action (comment-key ${ctx.settings.commentKey}), so nothing was reviewed (#${head.pull} found for ${short(sha)} by ${head.how})`;
       return { pull: head.pull, unreviewed: all, problem, log };
     }
     // A comment written by an earlier release carries only the fingerprint of the whole plan: compared as before.
     if (headShown && !headShown.ids && [...reviewedFrom.values()].every((s) => s.size === 0)) {
       const same = headShown.fingerprint === fingerprint;
       log.push(`review check: pull request #${head.pull} carries a plan fingerprint only; the plan ${same ? 'matches it' : 'differs from it'}`);
-      return same ? { pull: head.pull, unreviewed: [], log } : { pull: head.pull, unreviewed: all, problem: `The plan differs from the one reviewed on pull request #${head.pull}: something changed since (in the workspace or on the default branch)`, log };
+      return same ? { pull: head.pull, unreviewed: [], log } : { pull: head.pull, unreviewed: all, problem: `The plan differs from the one reviewed on pull request #${head.pull}: something changed since (in the workspace or on the default branch). Compared: this plan's fingerprint with the one in the pull request's comment, written by an earlier release`, log };
     }
     const unreviewed = changes
       .filter((item) => {
@@ -166,7 +168,9 @@ export async function checkReviewed(ctx: RunContext, plan: Plan, fingerprint: st
       .map(describe);
     const sources = [...shownCache.entries()].filter(([, s]) => s?.ids).map(([p]) => `#${p}`);
     log.push(`review check: ${changes.length - unreviewed.length} of ${changes.length} planned change(s) are in the reviewed set (the plans shown on ${sources.join(', ') || 'no pull request'})`);
-    return { pull: head.pull, shown: headShown?.ids, unreviewed, log };
+    const found = head.pull === undefined ? `no pull request found for ${short(sha)}` : `#${head.pull} found for ${short(sha)} by ${head.how}`;
+    const compared = `the plans shown on ${sources.join(', ') || 'no pull request'}, the pull requests merged since the last apply (${found})`;
+    return { pull: head.pull, shown: headShown?.ids, unreviewed, compared, log };
   } catch (error) {
     return { unreviewed: all, problem: `The reviewed plan could not be read from GitHub: ${messageOf(error, secrets)}`, log };
   }

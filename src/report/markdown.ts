@@ -50,15 +50,25 @@ export function changesComment(ids: readonly string[]): string {
   return `<!-- ${MARKER_PREFIX}:changes${ids.map((id) => `:${id}`).join('')} -->`;
 }
 
+/**
+ * The hidden lines that open a comment (marker, fingerprint, change ids): only these were written
+ * by this action; the same text further down may come from a definition shown as it is.
+ */
+function hiddenHead(body: string): string {
+  const lines = body.split(/\r?\n/);
+  const end = lines.findIndex((line) => !/^<!-- [^\n]*-->$/.test(line));
+  return lines.slice(0, end < 0 ? lines.length : end).join('\n');
+}
+
 /** The change ids written by `renderComment`, or undefined when the body carries none (an earlier release's comment). */
 export function readChangeIds(body: string): string[] | undefined {
-  const found = CHANGES_IN_BODY.exec(body);
+  const found = CHANGES_IN_BODY.exec(hiddenHead(body));
   return found ? (found[1] ?? '').split(':').filter((id) => id !== '') : undefined;
 }
 
 /** The fingerprint written by `renderComment`, or undefined when the body carries none. */
 export function readFingerprint(body: string): string | undefined {
-  return FINGERPRINT_IN_BODY.exec(body)?.[1];
+  return FINGERPRINT_IN_BODY.exec(hiddenHead(body))?.[1];
 }
 
 export interface ReportContext {
