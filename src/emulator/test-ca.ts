@@ -103,9 +103,10 @@ interface CertificateParts {
 
 function certificate(parts: CertificateParts): Buffer {
   const algorithm = seq(oid(OID.ecdsaWithSha256));
-  // A positive serial: the high bit of the first byte is cleared so DER does not read it as negative.
+  // A positive serial in minimal DER: the first byte has its high bit clear (not negative) and is
+  // never zero (a leading zero byte before one below 0x80 is "illegal padding" to parsers).
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
   const tbs = seq(
     tagged(0xa0, integer(Buffer.from([2]))), // v3
     integer(serial),
