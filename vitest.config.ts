@@ -26,7 +26,10 @@ export default defineConfig({
     maxWorkers: 4,
     projects: [
       { extends: true, test: { name: 'unit', include: PURE, pool: 'threads', isolate: false } },
-      { extends: true, test: { name: 'e2e', include: ['__tests__/**/*.test.ts'], exclude: PURE, pool: 'forks' } },
+      // Each worker process also keeps its module graph from file to file (the servers, support
+      // modules and src/ are imported once per worker): no test file mocks modules, and the few that
+      // change process.env or fake the clock put them back.
+      { extends: true, test: { name: 'e2e', include: ['__tests__/**/*.test.ts'], exclude: PURE, pool: 'forks', isolate: false } },
     ],
   },
 });
