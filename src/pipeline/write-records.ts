@@ -14,9 +14,11 @@ import { type RunContext, messageOf } from './run-context.js';
 export const RECORD_WRITE_BACKOFF_MS: readonly number[] = [1_000, 3_000];
 
 /** A record write, tried again after a failure GitHub may get over (a refusal of permission is not). */
-async function writeWithRetry(ctx: RunContext, input: RecordInput): Promise<void> {
+async function writeWithRetry(ctx: RunContext, write: Pick<RecordInput, 'environment' | 'payload' | 'state' | 'description'>): Promise<void> {
   const { octokit } = ctx.deps;
   if (!octokit) return;
+  const { owner, repo, sha, runUrl } = ctx.settings.event;
+  const input: RecordInput = { owner, repo, ref: sha, task: RECORD_TASK, logUrl: runUrl, ...write };
   for (let attempt = 0; ; attempt++) {
     try {
       await writeRecord(octokit, input);
@@ -38,7 +40,7 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
   const { octokit, secrets } = ctx.deps;
   const { out } = ctx;
   if (!octokit) return [];
-  const { owner, repo, sha, runUrl } = ctx.settings.event;
+  const { sha } = ctx.settings.event;
   const scope = ctx.settings.commentKey;
   const problems: string[] = [];
   const problem = (key: string, error: unknown): void => {
@@ -75,14 +77,9 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
     const failed = applied.outcomes.some((o) => targetKey(o.target) === key && o.status !== 'done');
     try {
       await writeWithRetry(ctx, {
-        owner,
-        repo,
         environment: environmentOf(tp.target),
-        ref: sha,
-        task: RECORD_TASK,
         payload: recordPayload(next),
         state: failed ? 'failure' : 'success',
-        logUrl: runUrl,
         description: `${Object.keys(next.connectors).length} connector(s) recorded${failed ? '; apply partly failed' : ''}`,
       });
       out.info(`recorded ${Object.keys(next.connectors).length} connector(s) for ${oneLine(`${key} (${environmentOf(tp.target)})`)}`);
@@ -97,14 +94,9 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
   if (nexts.length > 0 && indexed.join() !== indexedTargets(records).join()) {
     try {
       await writeWithRetry(ctx, {
-        owner,
-        repo,
         environment: indexEnvironmentOf(scope),
-        ref: sha,
-        task: RECORD_TASK,
         payload: { version: RECORD_VERSION, kind: 'index', scope, targets: indexed },
         state: 'success',
-        logUrl: runUrl,
         description: `index: ${indexed.length} target(s) besides the default one`,
       });
     } catch (error) {
@@ -120,21 +112,15 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
  * workspace" instead of repeating the changes. Returns the problem that must stop the apply, if any.
  */
 export async function markIntended(ctx: RunContext, plan: Plan, records: Map<string, TargetRecord>): Promise<string | undefined> {
-  const { owner, repo, sha, runUrl } = ctx.settings.event;
   for (const tp of plan.targets) {
     if (!tp.items.some(isWorkspaceChange)) continue;
     const key = targetKey(tp.target);
     const intended = intendedRecord(ctx.settings.commentKey, tp, records.get(key));
     try {
       await writeWithRetry(ctx, {
-        owner,
-        repo,
         environment: environmentOf(tp.target),
-        ref: sha,
-        task: RECORD_TASK,
         payload: recordPayload(intended),
         state: 'in_progress',
-        logUrl: runUrl,
         description: `applying ${Object.keys(intended.pending ?? {}).length} change(s)`,
       });
     } catch (error) {
