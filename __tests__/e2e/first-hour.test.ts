@@ -3,15 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, JARS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, connectorYaml, JARS, type World, worldPerTest } from '../support/world.js';
 
 let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+worldPerTest({}, (started) => (world = started));
 
 describe('the invalid-definitions summary', () => {
   it('shows the names a message quotes as code, not as `&#96;`', async () => {

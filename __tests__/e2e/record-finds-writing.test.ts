@@ -3,19 +3,14 @@
  * record-finding tests because the retries of record writes wait in real time, which another
  * worker overlaps.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { explain, planLineOf, recordDeployments, sha } from '../support/record.js';
-import { JARS, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { connectorYaml, JARS, type World, worldPerTest, WS } from '../support/world.js';
 
 const kafka = (fields: Record<string, unknown> = {}): string => connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, ...fields });
 
 let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+worldPerTest({}, (started) => (world = started));
 
 describe('writing', () => {
   it('a record write that fails after a replace is retried: the next run does not replace again', async () => {

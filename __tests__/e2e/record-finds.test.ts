@@ -4,20 +4,15 @@
  * deployments of an environment; and long target names stay within GitHub's environment name
  * limit. Record writes that fail: record-finds-writing.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { environmentOf as recordEnvironment } from '../../src/record/record.js';
 import { explain, liveNames, planLineOf, sha } from '../support/record.js';
-import { GITHUB_TOKEN, JARS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { connectorYaml, GITHUB_TOKEN, JARS, OWNER, REPO, type World, worldPerTest, WS } from '../support/world.js';
 
 const kafka = (fields: Record<string, unknown> = {}): string => connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, ...fields });
 
 let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+worldPerTest({}, (started) => (world = started));
 
 describe('targets nothing declares any more', () => {
   it('a namespace move deletes the connector in the old namespace', async () => {

@@ -3,23 +3,18 @@
  * apply is refused after the bounded wait for GitHub to list the PR (about 30 s of real time, so
  * in a file of its own that another worker overlaps).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KILL_AFTER_MS } from '../support/fault-kit.js';
 import { errorsOf } from '../support/record.js';
 import { pullLookups } from '../support/review.js';
-import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { connectorYaml, JARS, NS, OWNER, REPO, type World, worldPerTest, WS } from '../support/world.js';
 
 const KAFKA = connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 });
 
 const live = (world: World): string[] => world.emulator.connectors(WS, NS).map((c) => c.name).sort();
 
 let world: World;
-beforeEach(async () => {
-  world = await startWorld({ checkReview: true });
-});
-afterEach(async () => {
-  await world.close();
-});
+worldPerTest({ checkReview: true }, (started) => (world = started));
 
 describe('fail closed', () => {
   it('with neither a PR nor a commit message naming one, the apply is refused after a bounded wait', async () => {

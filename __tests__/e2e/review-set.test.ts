@@ -5,11 +5,11 @@
  * outside the set is refused, whatever the event and whether comments are on, and a merged PR the
  * lookup cannot list yet is found from the commit message.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KILL_AFTER_MS, consoleApi } from '../support/fault-kit.js';
 import { errorsOf, explain, recordedConnectors } from '../support/record.js';
 import { merge, planOn, pullLookups } from '../support/review.js';
-import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, pushPayload, startWorld } from '../support/world.js';
+import { connectorYaml, JARS, NS, OWNER, pushPayload, REPO, type World, worldPerTest, WS } from '../support/world.js';
 
 const KAFKA = connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1 });
 const MYSQL = connectorYaml({ connector_name: 'mysql-cdc', connector_type: 'mysql-cdc', jar_url: JARS.mysql });
@@ -18,12 +18,7 @@ const HTTP = connectorYaml({ connector_name: 'http-lookup', connector_type: 'htt
 const live = (world: World): string[] => world.emulator.connectors(WS, NS).map((c) => c.name).sort();
 
 let world: World;
-beforeEach(async () => {
-  world = await startWorld({ checkReview: true });
-});
-afterEach(async () => {
-  await world.close();
-});
+worldPerTest({ checkReview: true }, (started) => (world = started));
 
 describe('the reviewed set', () => {
   it('a re-run after a partly failed apply applies the rest', async () => {

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { loadCatalogFile } from '../../src/emulator/catalog.js';
 import { type GitHubFakeHandle, type GitHubFakeOptions, startGitHubFake } from '../../src/emulator/github-fake.js';
 import { type EmulatorHandle, startEmulator } from '../../src/emulator/server.js';
+import { afterEach, beforeEach } from 'vitest';
 import { PROJECT_ROOT, type RunOptions, type RunResult, runAction } from '../../scripts/local-runner.js';
 
 export const ACCESS_KEY_ID = 'LTAI5tE2eTestKeyId';
@@ -156,6 +157,19 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 /** A definition file of one connector, in the single-document form. */
+/** A fresh world for every test of the calling file (handed to `use`), closed after the test. */
+export function worldPerTest(options: WorldOptions, use: (world: World) => void): void {
+  let current: World | undefined;
+  beforeEach(async () => {
+    current = await startWorld(options);
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+}
+
 export function connectorYaml(fields: Record<string, unknown>): string {
   return Object.entries(fields)
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`)
