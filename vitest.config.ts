@@ -16,6 +16,9 @@ const PURE = [
   '__tests__/unit/settings.test.ts',
 ];
 
+/** Real-time and long-budget files, kept out of `npm test` so it stays fast. */
+const LONG = ['__tests__/long/**/*.test.ts'];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -29,7 +32,10 @@ export default defineConfig({
       // Each worker process also keeps its module graph from file to file (the servers, support
       // modules and src/ are imported once per worker): no test file mocks modules, and the few that
       // change process.env or fake the clock put them back.
-      { extends: true, test: { name: 'e2e', include: ['__tests__/**/*.test.ts'], exclude: PURE, pool: 'forks', isolate: false } },
+      { extends: true, test: { name: 'e2e', include: ['__tests__/**/*.test.ts'], exclude: [...PURE, ...LONG], pool: 'forks', isolate: false } },
+      // Cases whose behaviour is real time (settle windows, slow answers, bounded waits, long
+      // randomized histories): `npm run test:long`, which CI runs after `npm test`.
+      { extends: true, test: { name: 'long', include: LONG, pool: 'forks', isolate: false } },
     ],
   },
 });

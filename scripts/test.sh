@@ -18,4 +18,4 @@ for i in "${!steps[@]}"; do
   cat "$logs/${steps[$i]}"
 done
 if [ "$failed" -ne 0 ]; then exit 1; fi
-exec npx vitest run "$@"
+exec npx vitest run --project unit --project e2e "$@"

@@ -3,7 +3,7 @@
  * not show: gateway pages, the service's error envelope on any status, answers
  * lost after the service acted, names that look like workflow commands, pre-signed URLs, GitHub
  * writes whose answer is lost, and runners without a step summary. Each case runs the bundle.
- * Slow registrations (real 20 s and 40 s answers) are in real-service-slow.test.ts.
+ * Slow registrations (real 20 s and 40 s answers) are in ../long/real-service-slow.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { FAST, KILL_AFTER_MS, calls, liveConnector, liveState } from '../support/fault-kit.js';
@@ -35,7 +35,7 @@ const plan = (world: World, inputs: Record<string, string> = {}, opts: { env?: R
 const errors = (run: { stdout: string }): string => run.stdout.split('\n').filter((l) => l.startsWith('::error')).join('\n');
 const retries = (stdout: string, action: string): string[] => stdout.split('\n').filter((l) => l.startsWith(`retrying ${action} `));
 
-// 1. (request-timeout bounds the whole answer) waits real time: see real-service-slow.test.ts.
+// 1. (request-timeout bounds the whole answer) waits real time: see ../long/real-service-slow.test.ts.
 
 describe.concurrent('2. a gateway page is a transient server error with its status', () => {
   it('retries a 502 HTML page on the plan\'s list call', () =>
