@@ -32,6 +32,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Kill the process after this long (a hang is a failure, not a stuck test). */
   readonly killAfterMs?: number;
+  /** Kill the process when this aborts (a runner lost, or a job cancelled, at a chosen moment). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -168,9 +170,12 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 120_000);
+    const kill = (): void => void child.kill('SIGKILL');
+    options.signal?.addEventListener('abort', kill, { once: true });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(killer);
+      options.signal?.removeEventListener('abort', kill);
       void (async () => {
         const text = Buffer.concat(stdout).toString('utf8');
         resolvePromise({

@@ -42,6 +42,28 @@ describe('merges', () => {
     expect((await octokit.rest.repos.getCommit({ owner: 'o', repo: 'r', ref: m2! })).data.commit.message).toBe('A (#2)');
   });
 
+  it('says whether the head of a comparison is ahead, behind or diverged, as GitHub does', async () => {
+    fake = await startGitHubFake();
+    const octokit = createOctokit('t', fake.url);
+    const [m1, m2, m3, x3] = ['1', '2', '3', 'e'].map((d) => d.repeat(40));
+    fake.pushCommits('o', 'r', [{ sha: m1!, message: 'init' }, { sha: m2!, message: 'A (#2)' }, { sha: m3!, message: 'B (#3)' }]);
+    // Pushing a known commit again changes nothing.
+    fake.pushCommits('o', 'r', [{ sha: m3!, message: 'B (#3)' }]);
+    const compare = async (base: string, head: string) => {
+      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner: 'o', repo: 'r', basehead: `${base}...${head}` });
+      return { status: data.status, ahead: data.ahead_by, behind: data.behind_by, commits: data.commits.map((c) => c.commit.message) };
+    };
+    expect(await compare(m1!, m3!)).toEqual({ status: 'ahead', ahead: 2, behind: 0, commits: ['A (#2)', 'B (#3)'] });
+    expect(await compare(m3!, m3!)).toEqual({ status: 'identical', ahead: 0, behind: 0, commits: [] });
+    expect(await compare(m3!, m1!)).toEqual({ status: 'behind', ahead: 0, behind: 2, commits: [] });
+    // A force push after m2: m3 is off the branch but still known.
+    fake.forcePush('o', 'r', m2!, [{ sha: x3!, message: 'C (#4)' }]);
+    expect(await compare(m3!, x3!)).toEqual({ status: 'diverged', ahead: 1, behind: 1, commits: ['C (#4)'] });
+    expect(await compare(m1!, x3!)).toEqual({ status: 'ahead', ahead: 2, behind: 0, commits: ['A (#2)', 'C (#4)'] });
+    const unknown = await octokit.rest.repos.compareCommitsWithBasehead({ owner: 'o', repo: 'r', basehead: `${'f'.repeat(40)}...${x3}` }).then(() => 200, (e: { status: number }) => e.status);
+    expect(unknown).toBe(404);
+  });
+
   it('refuses an environment name over 255 characters', async () => {
     fake = await startGitHubFake();
     const octokit = createOctokit('t', fake.url);

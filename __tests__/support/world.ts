@@ -54,10 +54,11 @@ export function prPayload(number: number, sha = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
   };
 }
 
-export function pushPayload(sha: string): Record<string, unknown> {
+/** A push of the default branch from `before` to `sha`. */
+export function pushPayload(sha: string, before = 'c'.repeat(40)): Record<string, unknown> {
   return {
     ref: 'refs/heads/main',
-    before: 'c'.repeat(40),
+    before,
     after: sha,
     repository: { full_name: `${OWNER}/${REPO}`, default_branch: 'main', name: REPO, owner: { login: OWNER } },
   };
@@ -136,6 +137,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
     apply(opts = {}) {
       const sha = opts.sha ?? 'd'.repeat(40);
+      // The commit an apply runs for is on the default branch, as GitHub would know it (a merge
+      // recorded with `merge` already is; anything else is a direct push).
+      github.pushCommits(OWNER, REPO, [{ sha, message: 'Update connectors' }]);
       return runAction({
         workspace: repo,
         eventName: 'push',

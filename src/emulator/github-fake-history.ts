@@ -16,6 +16,11 @@ export interface FakeCommitSeed {
   readonly message: string;
 }
 
+/** A commit GitHub knows, with its first parent (none for the root). */
+export interface FakeCommit extends FakeCommitSeed {
+  readonly parent?: string;
+}
+
 export interface FakeMergedPull {
   readonly number: number;
   readonly merge_commit_sha: string;
@@ -24,8 +29,10 @@ export interface FakeMergedPull {
 }
 
 export interface FakeHistory {
-  /** The default branch, oldest commit first (the first-parent line). */
-  commits: FakeCommitSeed[];
+  /** Every commit GitHub knows, by lower-case sha: the default branch's and any it no longer holds. */
+  readonly commits: Map<string, FakeCommit>;
+  /** The default branch's head, when it has commits. */
+  head?: string;
   /** Pull requests by number, as `GET /pulls/{n}` answers them. */
   readonly pulls: Map<number, FakeMergedPull>;
   /** How many more `GET /commits/{sha}/pulls` calls answer an empty list, per commit. */
@@ -61,16 +68,47 @@ export function graphqlReply(identity: FakeIdentity, json: Record<string, unknow
   return { status: 200, body: { data: { viewer: { login: viewerLogin(identity) } } } };
 }
 
+/** Appends commits to the default branch (or, `from` a commit, rewrites it from there: a force push). Known commits are not added twice. */
+export function pushTo(history: FakeHistory, commits: readonly FakeCommitSeed[], from?: string): void {
+  if (from !== undefined) history.head = from.toLowerCase();
+  for (const c of commits) {
+    const sha = c.sha.toLowerCase();
+    if (history.commits.has(sha)) continue;
+    history.commits.set(sha, { sha, message: c.message, parent: history.head });
+    history.head = sha;
+  }
+}
+
+/** `sha` and its first-parent ancestors, newest first. */
+function lineOf(history: FakeHistory, sha: string): FakeCommit[] {
+  const line: FakeCommit[] = [];
+  for (let c = history.commits.get(sha.toLowerCase()); c; c = c.parent === undefined ? undefined : history.commits.get(c.parent)) line.push(c);
+  return line;
+}
+
+export interface FakeComparison {
+  readonly status: 'identical' | 'ahead' | 'behind' | 'diverged';
+  readonly ahead_by: number;
+  readonly behind_by: number;
+  /** The commits `head` has and `base` has not, oldest first. */
+  readonly commits: FakeCommit[];
+}
+
 /**
- * The commits after `base` up to and including `head` on the default branch, or undefined when
- * either is unknown (GitHub answers 404).
+ * What `GET /compare/{base}...{head}` answers, over first parents: the commits after their merge
+ * base up to and including `head`; undefined when either commit is unknown (GitHub answers 404).
  */
-export function commitsBetween(history: FakeHistory, base: string, head: string): FakeCommitSeed[] | undefined {
-  const at = (sha: string): number => history.commits.findIndex((c) => c.sha.toLowerCase() === sha.toLowerCase());
-  const from = at(base);
-  const to = at(head);
-  if (from < 0 || to < 0) return undefined;
-  return from >= to ? [] : history.commits.slice(from + 1, to + 1);
+export function compareCommits(history: FakeHistory, base: string, head: string): FakeComparison | undefined {
+  const fromBase = lineOf(history, base);
+  const fromHead = lineOf(history, head);
+  if (fromBase.length === 0 || fromHead.length === 0) return undefined;
+  const inBase = new Set(fromBase.map((c) => c.sha));
+  const at = fromHead.findIndex((c) => inBase.has(c.sha));
+  const ahead = (at < 0 ? fromHead : fromHead.slice(0, at)).reverse();
+  const mergeBase = fromHead[at];
+  const behind = mergeBase === undefined ? fromBase.length : fromBase.findIndex((c) => c.sha === mergeBase.sha);
+  const status = ahead.length === 0 ? (behind === 0 ? 'identical' : 'behind') : behind === 0 ? 'ahead' : 'diverged';
+  return { status, ahead_by: ahead.length, behind_by: behind, commits: ahead };
 }
 
 /** A commit as the compare API lists it. */

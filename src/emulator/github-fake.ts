@@ -23,10 +23,11 @@ import {
   type FakeMergedPull,
   appFields,
   authorOf,
-  commitsBetween,
+  compareCommits,
   compareCommit,
   graphqlReply,
   lagging,
+  pushTo,
 } from './github-fake-history.js';
 
 export type { FakeCommitSeed, FakeIdentity, FakeMergedPull } from './github-fake-history.js';
@@ -175,8 +176,10 @@ export interface GitHubFakeHandle extends IssuesHandle {
   allow(route: FakeRoute): void;
   /** Every request answered so far, in order (a copy). */
   requests(): FakeRequestLogEntry[];
-  /** Appends commits to the default branch's history (for the compare API). */
+  /** Appends commits to the default branch's history (for the compare API); known commits are not added twice. */
   pushCommits(owner: string, repo: string, commits: readonly FakeCommitSeed[]): void;
+  /** Rewrites the default branch after commit `from` with `commits` (a force push): the commits it drops stay known, off the branch. */
+  forcePush(owner: string, repo: string, from: string, commits: readonly FakeCommitSeed[]): void;
   /** A merged pull request, as `GET /pulls/{n}` answers it (also listed for its merge commit). */
   addMergedPull(owner: string, repo: string, pull: FakeMergedPull): void;
   /** The next `times` calls of `GET /commits/{sha}/pulls` answer an empty list, as right after a merge. */
@@ -316,7 +319,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     const key = `${owner}/${repo}`.toLowerCase();
     let state = repos.get(key);
     if (!state) {
-      state = { owner, repo, comments: new Map(), pulls: new Map(), deployments: [], history: { commits: [], pulls: new Map(), lag: new Map() } };
+      state = { owner, repo, comments: new Map(), pulls: new Map(), deployments: [], history: { commits: new Map(), pulls: new Map(), lag: new Map() } };
       repos.set(key, state);
     }
     return state;
@@ -460,7 +463,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       methods: {
         GET: (ctx) => {
           const sha = (ctx.params[2] ?? '').toLowerCase();
-          const commit = stateOf(ctx).history.commits.find((c) => c.sha === sha);
+          const commit = stateOf(ctx).history.commits.get(sha);
           return commit ? { status: 200, body: compareCommit(commit) } : errorReply(404, 'No commit found for SHA: ' + sha);
         },
       },
@@ -470,10 +473,11 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       group: 'history',
       methods: {
         GET: (ctx) => {
-          const commits = commitsBetween(stateOf(ctx).history, ctx.params[2] ?? '', ctx.params[3] ?? '');
-          if (!commits) return errorReply(404, 'Not Found');
+          const compared = compareCommits(stateOf(ctx).history, ctx.params[2] ?? '', ctx.params[3] ?? '');
+          if (!compared) return errorReply(404, 'Not Found');
+          const { commits, ...counts } = compared;
           const { items, link } = pageOf(commits, ctx.url, ctx.base);
-          const body = { status: commits.length > 0 ? 'ahead' : 'identical', ahead_by: commits.length, behind_by: 0, total_commits: commits.length, commits: items.map(compareCommit), files: [] };
+          const body = { ...counts, total_commits: commits.length, commits: items.map(compareCommit), files: [] };
           return { status: 200, body, headers: link ? { link } : undefined };
         },
       },
@@ -769,9 +773,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       failures.delete(route);
     },
     requests: () => log.map((entry) => ({ ...entry })),
-    pushCommits: (owner, repo, commits) => {
-      repoState(owner, repo).history.commits.push(...commits.map((c) => ({ sha: c.sha.toLowerCase(), message: c.message })));
-    },
+    pushCommits: (owner, repo, commits) => pushTo(repoState(owner, repo).history, commits),
+    forcePush: (owner, repo, from, commits) => pushTo(repoState(owner, repo).history, commits, from),
     addMergedPull: (owner, repo, pull) => {
       const s = repoState(owner, repo);
       s.history.pulls.set(pull.number, pull);
