@@ -35,6 +35,8 @@ export interface EventInfo {
   readonly fromFork: boolean;
   /** Link to this run, for reports. */
   readonly runUrl?: string;
+  /** On push: the commit the branch pointed to before (`before`), when it existed. */
+  readonly before?: string;
 }
 
 export interface Settings {
@@ -339,5 +341,6 @@ function readEvent(
     pushToDefaultBranch: context.eventName === 'push' && !!defaultBranch && context.ref === `refs/heads/${defaultBranch}`,
     fromFork: !!headRepo && !!baseRepo && headRepo !== baseRepo,
     runUrl,
+    ...(context.eventName === 'push' && typeof payload.before === 'string' && /^[0-9a-f]{40}$/i.test(payload.before) && !/^0+$/.test(payload.before) ? { before: payload.before.toLowerCase() } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { pullNumberInMessage } from '../../src/github/history.js';
 import { LOOKUP_BACKOFF_MS, checkReviewed } from '../../src/modes/review.js';
 import type { Reporter } from '../../src/pipeline/reporter.js';
 import type { RunContext } from '../../src/pipeline/run-context.js';
-import { ENVIRONMENT_MAX_CHARS, environmentOf, intendedRecord, settlePending } from '../../src/record/record.js';
+import { ENVIRONMENT_MAX_CHARS, environmentOf, intendedRecord, nextRecord, parseRecord, recordPayload, reviewBase, settleMarks } from '../../src/record/record.js';
 import { MAX_CHANGE_IDS, acceptedIds, idOf, planChangeIds } from '../../src/report/fingerprint.js';
 import { changesComment, readChangeIds, readFingerprint } from '../../src/report/markdown.js';
 import type { Settings } from '../../src/settings.js';
@@ -40,7 +40,14 @@ describe('change ids', () => {
     const reviewedJar = item('register', 'kafka').jarUrl;
     expect(acceptedIds(item('adopt', 'kafka', { jarUrl: reviewedJar }))).toContain(idOf(item('register', 'kafka')));
     expect(acceptedIds(item('adopt', 'kafka', { jarUrl: 'oss://b/other.jar' }))).not.toContain(idOf(item('register', 'kafka')));
-    expect(acceptedIds(item('register', 'kafka'))).toEqual([idOf(item('register', 'kafka'))]);
+    expect(acceptedIds(item('register', 'kafka'))).toContain(idOf(item('register', 'kafka')));
+  });
+
+  it('count a register as reviewed when the replace of the same JAR was (finishing it), never a delete', () => {
+    expect(acceptedIds(item('register', 'kafka'))).toContain(idOf(item('replace', 'kafka')));
+    expect(acceptedIds(item('register', 'kafka', { jarUrl: 'oss://b/other.jar' }))).not.toContain(idOf(item('replace', 'kafka')));
+    expect(acceptedIds(item('delete', 'kafka'))).toEqual([idOf(item('delete', 'kafka'))]);
+    expect(acceptedIds(item('replace', 'kafka'))).toEqual([idOf(item('replace', 'kafka'))]);
   });
 
   it('travel in the comment and back, bounded in number', () => {
@@ -70,19 +77,50 @@ describe('record environments and intents', () => {
     expect(long('1')).not.toBe(long('2'));
   });
 
-  it('an unsettled intent reads as done: replaced and registered with the marked JAR, deleted gone', () => {
-    const plan = makePlan([item('replace', 'kafka', { jarUrl: 'oss://b/v2.jar' }), item('register', 'redis'), item('delete', 'old'), item('unchanged', 'mysql')]);
+  it('an unsettled intent is decided by the list: registers and deletes as listed, replaces stay interrupted', () => {
+    const plan = makePlan([item('replace', 'kafka', { jarUrl: 'oss://b/v2.jar' }), item('register', 'redis'), item('register', 'http'), item('delete', 'old'), item('delete', 'gone'), item('unchanged', 'mysql')]);
     const [tp] = plan.targets;
-    const previous = { version: 1 as const, scope: 's', workspaceId: tp!.target.workspaceId, namespace: tp!.target.namespace, targets: [], connectors: { kafka: { jarUrl: 'oss://b/v1.jar', type: 'kafka', commit: 'c1' }, old: { jarUrl: 'oss://b/old.jar', type: 'old', commit: 'c1' }, mysql: { jarUrl: 'oss://b/m.jar', type: 'mysql', commit: 'c1' } } };
-    const intended = intendedRecord('s', tp!, previous);
+    const entry = (jar: string, type: string) => ({ jarUrl: jar, type, commit: 'c1' });
+    const previous = { version: 1 as const, scope: 's', workspaceId: tp!.target.workspaceId, namespace: tp!.target.namespace, targets: [], connectors: { kafka: entry('oss://b/v1.jar', 'kafka'), old: entry('oss://b/old.jar', 'old'), gone: entry('oss://b/gone.jar', 'gone'), mysql: entry('oss://b/m.jar', 'mysql') }, sha: 'c1' };
+    const intended = intendedRecord('s', tp!, previous, 'c0');
     expect(intended.connectors).toEqual(previous.connectors);
-    expect(Object.keys(intended.pending ?? {})).toEqual(['kafka', 'old', 'redis']);
-    const settled = settlePending(intended, 'c2');
-    expect(settled?.connectors.kafka?.jarUrl).toBe('oss://b/v2.jar');
-    expect(settled?.connectors.redis).toBeDefined();
-    expect(settled?.connectors.old).toBeUndefined();
-    expect(settled?.connectors.mysql).toEqual(previous.connectors.mysql);
-    expect(settlePending(previous, 'c2')).toBeUndefined();
+    expect(Object.keys(intended.pending ?? {})).toEqual(['gone', 'http', 'kafka', 'old', 'redis']);
+    // Changes reviewed since c1 are not applied yet: they keep counting from there.
+    expect(intended.since).toBe('c1');
+    const read = parseRecord(recordPayload(intended), tp!.target, 's', 'c2')!;
+    expect(reviewBase(read)).toBe('c1');
+
+    const live = ['kafka', 'redis', 'old', 'mysql'].map((name) => ({ name }));
+    const { record, notes } = settleMarks(read, live);
+    expect(record.connectors.redis).toMatchObject({ commit: 'c2' });
+    expect(record.connectors.http).toBeUndefined();
+    expect(record.connectors.old).toEqual(previous.connectors.old);
+    expect(record.connectors.gone).toBeUndefined();
+    // Which JAR kafka is cannot be seen: neither is taken as done.
+    expect(record.connectors.kafka).toEqual(previous.connectors.kafka);
+    expect(record.interrupted).toEqual({ kafka: { jarUrl: 'oss://b/v2.jar', commit: 'c2' } });
+    expect(record.pending).toBeDefined();
+    expect(notes).toHaveLength(5);
+    expect(settleMarks(previous, live).record).toBe(previous);
+    // A mark over no record counts from the push's range.
+    expect(intendedRecord('s', tp!, undefined, 'c0').since).toBe('c0');
+  });
+
+  it('the record after an apply keeps a replace interrupted until it finishes, or is rolled back', () => {
+    const plan = makePlan([item('replace', 'kafka', { jarUrl: 'oss://b/v2.jar' })]);
+    const [tp] = plan.targets;
+    const before = { jarUrl: 'oss://b/v1.jar', type: 'kafka', commit: 'c1' };
+    const previous = { version: 1 as const, scope: 's', workspaceId: tp!.target.workspaceId, namespace: tp!.target.namespace, targets: [], connectors: { kafka: before }, sha: 'c1' };
+    const outcome = (extra: object) => [{ target: tp!.target, name: 'kafka', action: 'replace' as const, durationMs: 0, ...extra }] as never;
+    const live = [{ name: 'kafka' }] as never;
+    const unsure = nextRecord('s', [], tp!, previous, outcome({ status: 'failed' }), live, 'c2', 'c1');
+    expect(unsure.connectors.kafka).toEqual(before);
+    expect(unsure.interrupted).toEqual({ kafka: { jarUrl: 'oss://b/v2.jar', commit: 'c2' } });
+    expect(unsure.since).toBe('c1');
+    expect(nextRecord('s', [], tp!, previous, outcome({ status: 'failed', rolledBack: true }), live, 'c2').interrupted).toBeUndefined();
+    // Not attempted: still as unsure as before.
+    expect(nextRecord('s', [], tp!, unsure, outcome({ status: 'skipped' }), live, 'c3').interrupted).toEqual(unsure.interrupted);
+    expect(nextRecord('s', [], tp!, unsure, outcome({ status: 'done' }), live, 'c3').interrupted).toBeUndefined();
   });
 });
 

@@ -29,6 +29,22 @@ export async function commitsBetween(octokit: Octokit, owner: string, repo: stri
   }
 }
 
+/** How `head` stands to `base` on GitHub: `unknown` when GitHub does not know one of them. */
+export type Ancestry = 'identical' | 'ahead' | 'behind' | 'diverged' | 'unknown';
+
+/** Whether `head` descends from `base` (ahead), is `base` (identical), is older (behind) or neither (diverged). */
+export async function ancestry(octokit: Octokit, owner: string, repo: string, base: string, head: string): Promise<Ancestry> {
+  try {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 1 });
+    const status = data.status as string;
+    return status === 'identical' || status === 'ahead' || status === 'behind' || status === 'diverged' ? status : 'unknown';
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status === 404 || status === 422) return 'unknown';
+    rethrowAsPermissionError(error, 'contents: read', `compare ${base}...${head} in ${owner}/${repo}`);
+  }
+}
+
 /** The message of a commit, or undefined when GitHub does not know it. */
 export async function commitMessage(octokit: Octokit, owner: string, repo: string, sha: string): Promise<string | undefined> {
   try {

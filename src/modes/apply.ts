@@ -7,14 +7,26 @@ import { postComment } from '../pipeline/comment.js';
 import { type RunContext, type RunResult, fail, messageOf } from '../pipeline/run-context.js';
 import { markIntended, writeRecords } from '../pipeline/write-records.js';
 import type { TargetRecord } from '../record/record.js';
+import { escapeMessage } from '../report/escape.js';
 import { commentMarker, renderComment, renderSummary } from '../report/markdown.js';
 import { RECOVER_FROM_REFUSAL, renderRefusedApply } from '../report/summaries.js';
 import { renderApplyText } from '../report/text.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
-import { type ReviewCheck, checkReviewed } from './review.js';
+import { type ReviewCheck, checkReviewed, staleness } from './review.js';
 
 export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string, api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
   const { settings, deps, out } = ctx;
+  // An older commit never goes over a newer one; a history that cannot be followed is refused too,
+  // unless told otherwise.
+  const stale = records ? await staleness(ctx, records) : undefined;
+  if (stale && (stale.newer || !settings.allowUnreviewedChanges)) {
+    const how = stale.newer
+      ? 'To go back to an earlier state, revert on the default branch: that apply is reviewed like any other.'
+      : 'If this commit is the one to apply, run it once with allow-unreviewed-changes: true.';
+    await out.summary(`### Flink connectors: apply refused\n\n${escapeMessage(`${stale.message}. Nothing was changed. ${how}`, 5000)}\n\n${renderSummary({ plan, context: ctx.report })}`);
+    return fail(ctx, `${stale.message}. Nothing was changed. ${how}`);
+  }
+  if (stale) out.warning(`${stale.message}. Applying anyway (allow-unreviewed-changes: true).`);
   // Apply == reviewed, whatever the event and whether comments are on: every change must be in
   // the reviewed set (see review.ts). Waiting for GitHub to list the merged PR is worth it only
   // when a refusal would follow.

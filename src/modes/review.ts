@@ -5,14 +5,14 @@
  * no reviewed plan can be found, nothing is reviewed.
  */
 import type { Octokit } from '../github/client.js';
-import { commitMessage, commitsBetween, mergedAs, pullNumberInMessage } from '../github/history.js';
+import { type Ancestry, ancestry, commitMessage, commitsBetween, mergedAs, pullNumberInMessage } from '../github/history.js';
 import { findMergedPull } from '../github/pulls.js';
 import { findStickyComment } from '../github/sticky-comment.js';
 import type { Plan } from '../model.js';
 import { targetKey } from '../model.js';
 import { isChange } from '../plan/plan.js';
-import type { TargetRecord } from '../record/record.js';
-import { acceptedIds } from '../report/fingerprint.js';
+import { type TargetRecord, reviewBase } from '../record/record.js';
+import { acceptedIds, changeId, idOf } from '../report/fingerprint.js';
 import { commentMarker, legacyCommentMarker, readChangeIds, readFingerprint } from '../report/markdown.js';
 import { type RunContext, messageOf } from '../pipeline/run-context.js';
 
@@ -123,10 +123,12 @@ export async function checkReviewed(ctx: RunContext, plan: Plan, fingerprint: st
     const headShown = head.pull === undefined ? undefined : await shownOn(ctx, octokit, head.pull);
 
     // Each changed target's range starts at its last recorded apply; a target never recorded may
-    // take its changes from any range of the scope's records.
-    const baseOf = (key: string): string | undefined => records?.get(key)?.sha;
+    // take its changes from any range of the scope's records, and from the push's own range (on a
+    // first rollout, or with record: false, that is all there is).
+    const baseOf = (key: string): string | undefined => reviewBase(records?.get(key));
     const unrecorded = changes.some((i) => !baseOf(targetKey(i.target)));
-    const candidates = unrecorded ? [...(records?.values() ?? [])].map((r) => r.sha) : changes.map((i) => baseOf(targetKey(i.target)));
+    const pushed = ctx.settings.event.before;
+    const candidates = unrecorded ? [...[...(records?.values() ?? [])].map(reviewBase), pushed] : changes.map((i) => baseOf(targetKey(i.target)));
     const bases = new Set(candidates.filter((b): b is string => !!b && b.toLowerCase() !== sha.toLowerCase()));
     const reviewedFrom = new Map<string, Set<string>>();
     const shownCache = new Map<number, Shown | undefined>();
@@ -163,7 +165,12 @@ export async function checkReviewed(ctx: RunContext, plan: Plan, fingerprint: st
         const base = baseOf(targetKey(item.target));
         const ranges = base === undefined ? [...reviewedFrom.values()] : [reviewedFrom.get(base)];
         const reviewed = (id: string): boolean => headIds.has(id) || ranges.some((r) => r?.has(id) === true);
-        return !acceptedIds(item).some(reviewed);
+        if (!acceptedIds(item).some(reviewed)) return true;
+        if (item.action === 'register' && !reviewed(idOf(item))) {
+          const replace = changeId(item.target.workspaceId, item.target.namespace, item.name, 'replace', item.jarUrl);
+          if (reviewed(replace)) log.push(`review check: ${describe(item)} is the register of a reviewed replace: finishing an interrupted replace (${item.reason})`);
+        }
+        return false;
       })
       .map(describe);
     const sources = [...shownCache.entries()].filter(([, s]) => s?.ids).map(([p]) => `#${p}`);
@@ -174,4 +181,39 @@ export async function checkReviewed(ctx: RunContext, plan: Plan, fingerprint: st
   } catch (error) {
     return { unreviewed: all, problem: `The reviewed plan could not be read from GitHub: ${messageOf(error, secrets)}`, log };
   }
+}
+
+/** Why this run's commit must not be applied over what the record says was applied. */
+export interface Staleness {
+  readonly message: string;
+  /** A newer commit was applied: never carried out (a diverged or unreadable history may be, with allow-unreviewed-changes). */
+  readonly newer: boolean;
+}
+
+/**
+ * Whether this run's commit descends from every commit the record says was applied (marks
+ * included): an older commit's plan (a re-run of a failed job, say) would undo newer work.
+ */
+export async function staleness(ctx: RunContext, records: ReadonlyMap<string, TargetRecord>): Promise<Staleness | undefined> {
+  const { octokit, secrets } = ctx.deps;
+  const { owner, repo, sha } = ctx.settings.event;
+  if (!octokit || !sha) return undefined;
+  const targetsOf = new Map<string, string[]>();
+  for (const [key, record] of records) {
+    const recorded = record.sha?.toLowerCase();
+    if (recorded && recorded !== sha.toLowerCase()) targetsOf.set(recorded, [...(targetsOf.get(recorded) ?? []), key]);
+  }
+  for (const [recorded, keys] of targetsOf) {
+    const where = keys.sort().join(', ');
+    let how: Ancestry;
+    try {
+      how = await ancestry(octokit, owner, repo, recorded, sha);
+    } catch (error) {
+      return { newer: false, message: `Could not tell whether this run's commit ${sha} descends from ${recorded}, the commit last applied to ${where}: ${messageOf(error, secrets)}` };
+    }
+    if (how === 'behind') return { newer: true, message: `${recorded}, applied to ${where}, is newer than this run's commit ${sha}: this run's plan would undo it (a re-run of an earlier apply?)` };
+    if (how === 'diverged') return { newer: false, message: `The history diverged: ${recorded}, applied to ${where}, is not an ancestor of this run's commit ${sha} (was the default branch rewritten?)` };
+    if (how === 'unknown') return { newer: false, message: `GitHub does not know ${recorded}, the commit last applied to ${where}, or this run's commit ${sha}, so which is newer cannot be told` };
+  }
+  return undefined;
 }

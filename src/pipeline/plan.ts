@@ -10,6 +10,7 @@ import { planJsonOutput } from '../report/plan-json.js';
 import { renderPlanText } from '../report/text.js';
 import type { ConnectorApi, UsageApi } from '../ververica/connectors.js';
 import { readImpact } from './impact.js';
+import { settleRecordMarks } from './records.js';
 import type { Reporter } from './reporter.js';
 import type { RunContext } from './run-context.js';
 
@@ -63,6 +64,7 @@ export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[
   const observed = await observe(plannedTargets, api, settings.parallelism);
   for (const t of plannedTargets) out.info(`${oneLine(targetKey(t))}: ${observed.get(targetKey(t))?.length ?? 0} connector(s) live`);
   out.endGroup();
+  if (records) settleRecordMarks(out, records, observed);
   let plan = buildPlan(desired, observed, { prune: settings.prune, records });
   if (usageApi !== undefined && settings.impact && (plan.counts.replace > 0 || plan.counts.delete > 0)) {
     const warningsBefore = plan.warnings.length;

@@ -1,9 +1,11 @@
 /** Reading the record of applied connectors (GitHub deployments) for the job's scope. */
 import { readLatestAcceptedRecord } from '../github/deployments.js';
-import type { DesiredConnector, Target } from '../model.js';
+import type { DesiredConnector, LiveConnector, Target } from '../model.js';
 import { targetFromKey, targetKey } from '../model.js';
 import { targetsOf } from '../plan/plan.js';
-import { RECORD_TASK, type TargetRecord, environmentOf, indexEnvironmentOf, parseIndex, parseRecord, settlePending } from '../record/record.js';
+import { RECORD_TASK, type TargetRecord, environmentOf, indexEnvironmentOf, parseIndex, parseRecord, settleMarks } from '../record/record.js';
+import { oneLine } from '../report/escape.js';
+import type { Reporter } from './reporter.js';
 import type { RunContext } from './run-context.js';
 
 /** What the scope's index named when the records were read (see `indexEnvironmentOf`). */
@@ -57,16 +59,8 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
         return [key, stored && parseRecord(stored.payload, target, scope, stored.sha)] as const;
       }),
     );
-    for (const [key, stored] of found) {
-      if (!stored) continue;
-      const settled = settlePending(stored, stored.sha ?? '');
-      if (settled && stored.pending) {
-        const changes = Object.entries(stored.pending).map(([name, c]) => `${c.action} ${name}`);
-        out.warning(
-          `The record of ${key} is behind the workspace: the apply of ${(stored.sha ?? 'an earlier commit').slice(0, 7)} marked ${changes.join(', ')} before changing the workspace, but could not record the outcome. They are taken as done, so they are not repeated; this run records them. If one of them did not happen, re-register it (adopt: replace).`,
-        );
-      }
-      const record = settled ?? stored;
+    for (const [key, record] of found) {
+      if (!record) continue;
       records.set(key, record);
       for (const other of record.targets) {
         const target = targetFromKey(other);
@@ -77,4 +71,24 @@ export async function readRecords(ctx: RunContext, desired: readonly DesiredConn
   out.info(`record: ${records.size} target(s) with applied connectors`);
   indexes.set(records, indexed);
   return records;
+}
+
+/**
+ * Reads each record that still marks changes whose outcome was never recorded against what its
+ * target lists now (see `settleMarks`), in place, and says what was decided.
+ */
+export function settleRecordMarks(out: Reporter, records: Map<string, TargetRecord>, observed: ReadonlyMap<string, readonly LiveConnector[]>): void {
+  for (const [key, record] of records) {
+    const live = observed.get(key);
+    if (!record.pending || !live) continue;
+    const { record: settled, notes } = settleMarks(record, live);
+    records.set(key, settled);
+    const commit = record.sha ? record.sha.slice(0, 7) : 'an earlier commit';
+    out.warning(
+      oneLine(
+        `The record of ${key} ends with changes the apply of ${commit} marked before changing the workspace, but whose outcome it never recorded (the run was interrupted, or the record could not be written). Decided from what is listed now: ${notes.join('; ')}.`,
+        4000,
+      ),
+    );
+  }
 }

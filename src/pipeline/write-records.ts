@@ -4,7 +4,7 @@ import { GitHubPermissionError } from '../github/errors.js';
 import type { ApplyResult, LiveConnector, Plan } from '../model.js';
 import { targetKey } from '../model.js';
 import { isChange, isWorkspaceChange } from '../plan/plan.js';
-import { RECORD_TASK, RECORD_VERSION, type TargetRecord, environmentOf, indexEnvironmentOf, intendedRecord, nextRecord, recordPayload, sameConnectors } from '../record/record.js';
+import { RECORD_TASK, RECORD_VERSION, type TargetRecord, environmentOf, indexEnvironmentOf, intendedRecord, nextRecord, recordPayload, reviewBase, sameConnectors } from '../record/record.js';
 import { oneLine } from '../report/escape.js';
 import { indexedTargets } from './records.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
@@ -60,7 +60,10 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
     try {
       const liveAfter: readonly LiveConnector[] = tp.items.some(isWorkspaceChange) ? await api.list(tp.target) : tp.items.flatMap((i) => (i.live ? [i.live] : []));
       const previous = records.get(key);
-      const next = nextRecord(scope, [], tp, previous, applied.outcomes, liveAfter, sha);
+      // An apply that did not finish leaves reviewed changes to do: they still count from where it started.
+      const unfinished = applied.outcomes.some((o) => targetKey(o.target) === key && o.status !== 'done');
+      const since = unfinished ? (reviewBase(previous) ?? ctx.settings.event.before) : undefined;
+      const next = nextRecord(scope, [], tp, previous, applied.outcomes, liveAfter, sha, since);
       if (Object.keys(next.connectors).length > 0) held.add(key);
       else held.delete(key);
       nexts.push({ tp, previous, next });
@@ -115,7 +118,7 @@ export async function markIntended(ctx: RunContext, plan: Plan, records: Map<str
   for (const tp of plan.targets) {
     if (!tp.items.some(isWorkspaceChange)) continue;
     const key = targetKey(tp.target);
-    const intended = intendedRecord(ctx.settings.commentKey, tp, records.get(key));
+    const intended = intendedRecord(ctx.settings.commentKey, tp, records.get(key), ctx.settings.event.before);
     try {
       await writeWithRetry(ctx, {
         environment: environmentOf(tp.target),

@@ -14,7 +14,7 @@ import {
   isUnknownJar,
   targetKey,
 } from '../model.js';
-import { type TargetRecord, recordedDescription } from '../record/record.js';
+import { type InterruptedReplace, type TargetRecord, recordedDescription } from '../record/record.js';
 import { contradictions } from './compare.js';
 
 export interface PlanOptions {
@@ -36,7 +36,7 @@ export function targetsOf(desired: readonly DesiredConnector[], records?: Readon
   const byKey = new Map<string, Target>();
   for (const d of desired) byKey.set(targetKey(d.target), d.target);
   for (const record of records?.values() ?? []) {
-    if (record && Object.keys(record.connectors).length > 0) {
+    if (record && (Object.keys(record.connectors).length > 0 || record.pending)) {
       const target = { workspaceId: record.workspaceId, namespace: record.namespace };
       byKey.set(targetKey(target), target);
     }
@@ -49,6 +49,7 @@ function planDeclared(
   current: LiveConnector | undefined,
   recorded: RecordedConnector | undefined,
   recordInUse: boolean,
+  interrupted?: InterruptedReplace,
 ): Omit<PlanItem, 'target' | 'name'> & { action: PlanAction } {
   const key = targetKey(d.target);
   const base = { type: d.type ?? current?.type, jarUrl: d.jarUrl, description: d.description, desired: d, live: current, recorded };
@@ -57,8 +58,14 @@ function planDeclared(
       ? { ...base, action: 'delete', reason: `state: absent in ${where(d)}` }
       : { ...base, action: 'unchanged', reason: 'state: absent and not registered' };
   }
+  const cut = interrupted && `${interrupted.commit ? `the apply of ${interrupted.commit.slice(0, 7)}` : 'an earlier apply'} was interrupted during its replace (registering ${interrupted.jarUrl})`;
   if (!current) {
+    if (cut) return { ...base, action: 'register', reason: `${cut}: deleted, but not registered again in ${key}` };
     return { ...base, action: 'register', reason: recorded ? `recorded as applied, but no longer registered in ${key} (drift)` : `not registered in ${key}` };
+  }
+  // Which JAR the live connector came from cannot be seen: unknown is never taken as done.
+  if (cut) {
+    return { ...base, action: 'replace', reason: `${cut}: which JAR is live cannot be told, so it is registered again`, differences: contradictions(d, current) };
   }
   const jarChanged = recorded !== undefined && recorded.jarUrl !== d.jarUrl;
   // The record held a placeholder (an exported connector whose JAR nobody knew): declaring the
@@ -109,6 +116,7 @@ export function buildPlan(
     const live = observed.get(key) ?? [];
     const liveByName = new Map(live.map((c) => [c.name, c]));
     const recorded = options.records?.get(key)?.connectors ?? {};
+    const interrupted = options.records?.get(key)?.interrupted ?? {};
     const declared = declaredByTarget.get(key) ?? [];
     const declaredNames = new Set(declared.map((d) => d.name));
     const undeclaredByType = new Map(live.filter((c) => !declaredNames.has(c.name)).map((c) => [c.type, c]));
@@ -116,12 +124,12 @@ export function buildPlan(
 
     for (const d of declared) {
       const current = liveByName.get(d.name);
-      const planned = planDeclared(d, current, recorded[d.name], recordInUse);
+      const planned = planDeclared(d, current, recorded[d.name], recordInUse, interrupted[d.name]);
       items.push({ target, name: d.name, ...planned });
       if (planned.action === 'adopt') {
         warnings.push({ target, name: d.name, location: d.location, message: `${d.name} in ${key} is adopted as it is: the API does not say which JAR it came from, so ${d.jarUrl ?? 'the declared JAR'} could not be verified.` });
       }
-      if (planned.action === 'register' && planned.recorded) {
+      if (planned.action === 'register' && planned.recorded && !interrupted[d.name]) {
         warnings.push({ target, name: d.name, location: d.location, message: `${d.name} was applied to ${key} before but is no longer registered there (changed outside this action?).` });
       }
       if (planned.action === 'register' && !current) {

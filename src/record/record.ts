@@ -35,6 +35,23 @@ export interface TargetRecord {
    * that run could not record its outcome.
    */
   readonly pending?: Readonly<Record<string, PendingChange>>;
+  /**
+   * Where the changes an apply may carry out are counted from, when not from `sha`: on a mark, and
+   * on the record of an apply that did not finish, the commit the record before it counted from
+   * (their changes are reviewed and not yet applied). Absent when not known.
+   */
+  readonly since?: string;
+  /**
+   * Replaces whose outcome was never seen: the connector may come from the recorded JAR or from the
+   * one being registered, and the API cannot say which. Planned again until one finishes.
+   */
+  readonly interrupted?: Readonly<Record<string, InterruptedReplace>>;
+}
+
+/** A replace that did not finish: the JAR it was registering, and the commit whose apply it was. */
+export interface InterruptedReplace {
+  readonly jarUrl: string;
+  readonly commit: string;
 }
 
 /** Descriptions longer than this (in characters) are recorded shortened, with a hash of the whole. */
@@ -134,6 +151,11 @@ export function parseRecord(payload: unknown, target: Target, scope: string, sha
     connectors[name] = { jarUrl: scrub(v.jarUrl), type: v.type, description: isString(v.description) ? v.description : undefined, commit: isString(v.commit) ? v.commit : '' };
   }
   const targets = Array.isArray(p.targets) ? p.targets.filter(isString) : [];
+  const interrupted: Record<string, InterruptedReplace> = {};
+  for (const [name, value] of Object.entries(typeof p.interrupted === 'object' && p.interrupted !== null ? (p.interrupted as Record<string, unknown>) : {})) {
+    const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    if (isString(v.jarUrl)) interrupted[name] = { jarUrl: scrub(v.jarUrl), commit: isString(v.commit) ? v.commit : '' };
+  }
   const pending: Record<string, PendingChange> = {};
   for (const [name, value] of Object.entries(typeof p.pending === 'object' && p.pending !== null ? (p.pending as Record<string, unknown>) : {})) {
     const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
@@ -149,33 +171,79 @@ export function parseRecord(payload: unknown, target: Target, scope: string, sha
     connectors,
     ...(sha ? { sha } : {}),
     ...(Object.keys(pending).length > 0 ? { pending } : {}),
+    ...(isString(p.since) ? { since: p.since } : {}),
+    ...(Object.keys(interrupted).length > 0 ? { interrupted } : {}),
   };
 }
 
-/** The record before an apply touches the workspace: what it holds now, plus the changes about to be made. */
-export function intendedRecord(scope: string, targetPlan: TargetPlan, previous: TargetRecord | undefined): TargetRecord {
+/**
+ * The commit the changes an apply may carry out on this target are counted from: the record's own
+ * commit, unless it marks changes whose outcome was not recorded or records an apply that did not
+ * finish (then the commit before those, when known).
+ */
+export function reviewBase(record: TargetRecord | undefined): string | undefined {
+  if (!record) return undefined;
+  return record.pending || record.since !== undefined ? record.since : record.sha;
+}
+
+/**
+ * The record before an apply touches the workspace: what it holds now, plus the changes about to be
+ * made. `base`: where reviewed changes count from when no record says (the push's `before`).
+ */
+export function intendedRecord(scope: string, targetPlan: TargetPlan, previous: TargetRecord | undefined, base?: string): TargetRecord {
   const pending: Record<string, PendingChange> = {};
   for (const item of targetPlan.items) {
     if (item.action !== 'register' && item.action !== 'replace' && item.action !== 'delete') continue;
     pending[item.name] = { action: item.action, jarUrl: item.jarUrl, type: item.desired?.type ?? item.type, description: item.desired?.description ?? item.description };
   }
   const { workspaceId, namespace } = targetPlan.target;
-  return { version: RECORD_VERSION, scope, workspaceId, namespace, targets: previous?.targets ?? [], connectors: previous?.connectors ?? {}, pending: sortKeys(pending) };
+  const since = reviewBase(previous) ?? base;
+  return {
+    version: RECORD_VERSION,
+    scope,
+    workspaceId,
+    namespace,
+    targets: previous?.targets ?? [],
+    connectors: previous?.connectors ?? {},
+    pending: sortKeys(pending),
+    ...(since ? { since } : {}),
+    ...(previous?.interrupted ? { interrupted: previous.interrupted } : {}),
+  };
 }
 
 /**
- * A record whose changes were never settled, read as if they were done (the connectors they
- * registered or replaced are recorded with the intended JAR): the workspace is ahead of the record,
- * and changing the connectors again would repeat the work. Undefined when nothing was pending.
+ * A record whose marked changes were never settled (the apply could not record their outcome),
+ * read against the connector list: a register happened when its connector is listed, a delete when
+ * it is not; which JAR a replace left cannot be seen, so the replace stays interrupted (planned
+ * again). The marks stay, so the next record written replaces them. `notes`: one line per change.
  */
-export function settlePending(record: TargetRecord, commit: string): TargetRecord | undefined {
-  if (!record.pending) return undefined;
+export function settleMarks(record: TargetRecord, live: readonly Pick<LiveConnector, 'name'>[]): { record: TargetRecord; notes: string[] } {
+  if (!record.pending) return { record, notes: [] };
+  const listed = new Set(live.map((c) => c.name));
   const connectors: Record<string, RecordedConnector> = { ...record.connectors };
+  const interrupted: Record<string, InterruptedReplace> = { ...record.interrupted };
+  const notes: string[] = [];
   for (const [name, change] of Object.entries(record.pending)) {
-    if (change.action === 'delete') delete connectors[name];
-    else if (change.jarUrl && change.type) connectors[name] = { jarUrl: change.jarUrl, type: change.type, description: change.description, commit };
+    if (change.action === 'register') {
+      if (listed.has(name) && change.jarUrl && change.type) {
+        connectors[name] = { jarUrl: change.jarUrl, type: change.type, description: recordedDescription(change.description), commit: record.sha ?? '' };
+        notes.push(`register ${name}: listed, so it happened`);
+      } else {
+        notes.push(`register ${name}: ${listed.has(name) ? 'listed, but the mark names no JAR' : 'not listed, so it did not happen'}`);
+      }
+    } else if (change.action === 'delete') {
+      if (listed.has(name)) notes.push(`delete ${name}: still listed, so it did not happen`);
+      else {
+        delete connectors[name];
+        notes.push(`delete ${name}: no longer listed, so it happened`);
+      }
+    } else if (change.jarUrl) {
+      interrupted[name] = { jarUrl: change.jarUrl, commit: record.sha ?? '' };
+      notes.push(`replace ${name}: ${listed.has(name) ? 'which JAR is live cannot be seen' : 'deleted, not registered again'}, so it is planned again`);
+    }
   }
-  return { ...record, connectors: sortKeys(connectors) };
+  const settled = { ...record, connectors: sortKeys(connectors), ...(Object.keys(interrupted).length > 0 ? { interrupted: sortKeys(interrupted) } : {}) };
+  return { record: settled, notes };
 }
 
 /**
@@ -191,11 +259,13 @@ export function nextRecord(
   outcomes: readonly ApplyOutcome[],
   liveAfter: readonly LiveConnector[],
   commit: string,
+  since?: string,
 ): TargetRecord {
   const { target } = targetPlan;
   const live = new Set(liveAfter.map((c) => c.name));
   const outcomeOf = new Map(outcomes.filter((o) => o.target.workspaceId === target.workspaceId && o.target.namespace === target.namespace).map((o) => [o.name, o]));
   const connectors: Record<string, RecordedConnector> = {};
+  const interrupted: Record<string, InterruptedReplace> = {};
 
   for (const item of targetPlan.items) {
     if (!live.has(item.name)) continue;
@@ -206,9 +276,22 @@ export function nextRecord(
       connectors[item.name] = { jarUrl: declared.jarUrl!, type: declared.type!, description: recordedDescription(declared.description), commit };
     } else if (before) {
       connectors[item.name] = before;
+      // A replace that failed and was not rolled back may have left either JAR live.
+      const unsure = item.action === 'replace' && item.jarUrl && outcome?.status === 'failed' && !outcome.rolledBack ? { jarUrl: item.jarUrl, commit } : undefined;
+      const still = outcome?.rolledBack || outcome?.status === 'done' ? undefined : previous?.interrupted?.[item.name];
+      if (unsure ?? still) interrupted[item.name] = (unsure ?? still)!;
     }
   }
-  return { version: RECORD_VERSION, scope, workspaceId: target.workspaceId, namespace: target.namespace, targets: scopeTargets, connectors: sortKeys(connectors) };
+  return {
+    version: RECORD_VERSION,
+    scope,
+    workspaceId: target.workspaceId,
+    namespace: target.namespace,
+    targets: scopeTargets,
+    connectors: sortKeys(connectors),
+    ...(since ? { since } : {}),
+    ...(Object.keys(interrupted).length > 0 ? { interrupted: sortKeys(interrupted) } : {}),
+  };
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
@@ -218,6 +301,6 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 /** Two records hold the same connectors (the commit they came from aside). */
 export function sameConnectors(a: TargetRecord | undefined, b: TargetRecord): boolean {
   const strip = (r: TargetRecord | undefined): string =>
-    JSON.stringify(Object.entries(r?.connectors ?? {}).map(([name, c]) => [name, c.jarUrl, c.type, c.description ?? null]).sort());
+    JSON.stringify([Object.entries(r?.connectors ?? {}).map(([name, c]) => [name, c.jarUrl, c.type, c.description ?? null]).sort(), Object.keys(r?.interrupted ?? {}).sort()]);
   return strip(a) === strip(b);
 }

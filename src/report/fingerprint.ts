@@ -37,13 +37,15 @@ export function idOf(item: ChangeItem): string {
 }
 
 /**
- * The ids under which a planned change counts as reviewed: its own, and for an adopt or a
- * record-only update, the register or replace of the same JAR (a reviewed register that turns
- * out already live, after a run that could not record it, is adopted).
+ * The ids under which a planned change counts as reviewed: its own; for an adopt or a record-only
+ * update, the register or replace of the same JAR (a reviewed register that turns out already
+ * live, after a run that could not record it, is adopted); for a register, the replace of the same
+ * JAR (a reviewed replace cut off between its delete and its register is finished).
  */
 export function acceptedIds(item: ChangeItem): string[] {
   const as = (action: string): string => changeId(item.target.workspaceId, item.target.namespace, item.name, action, item.jarUrl);
   if (item.action === 'adopt' || item.action === 'update') return [idOf(item), as('register'), as('replace')];
+  if (item.action === 'register') return [idOf(item), as('replace')];
   return [idOf(item)];
 }
 
