@@ -122,7 +122,8 @@ describe('apply on push reports on the merged pull request', () => {
 
     const log = requestsSince(world.github, since);
     expect(log.filter((e) => e.method === 'GET' && e.path.startsWith(`/repos/${OWNER}/${REPO}/commits/${sha}/pulls`))).toHaveLength(1);
-    expect(commentCalls(log).all).toEqual([]);
+    // The earlier PRs' plans may be read (the failed apply of #701 left reviewed changes to do); nothing is written.
+    expect(commentCalls(log).all.filter((e) => e.method !== 'GET')).toEqual([]);
     for (const [pr, comments] of before) expect(prComments(world.github, pr)).toEqual(comments);
     expect(apply.outputs['comment-url'] ?? '').toBe('');
 
