@@ -66,6 +66,12 @@ describe('readSettings', () => {
     expect(push.event.pushToDefaultBranch).toBe(true);
     const other = readSettings(reader({}), {}, { ...context, eventName: 'push', ref: 'refs/heads/dev', payload: { repository: { default_branch: 'main' } } });
     expect(other.event.pushToDefaultBranch).toBe(false);
+    // The push's range starts at `before`; a new branch's all-zero `before` is no commit.
+    const pushed = (before: unknown, eventName = 'push') => readSettings(reader({}), {}, { ...context, eventName, ref: 'refs/heads/main', payload: { before, repository: { default_branch: 'main' } } }).event.before;
+    expect(pushed('AB'.repeat(20))).toBe('ab'.repeat(20));
+    expect(pushed('0'.repeat(40))).toBeUndefined();
+    expect(pushed('main')).toBeUndefined();
+    expect(pushed('ab'.repeat(20), 'workflow_dispatch')).toBeUndefined();
   });
 });
 
