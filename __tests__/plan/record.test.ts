@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveConnector, TargetPlan } from '../../src/model.js';
 import { targetFromKey } from '../../src/model.js';
+import { buildPlan } from '../../src/plan/plan.js';
 import { environmentOf, nextRecord, parseRecord, recordPayload, recordedDescription, sameConnectors } from '../../src/record/record.js';
 
 const target = { workspaceId: 'ws-1', namespace: 'default' };
@@ -83,5 +84,39 @@ describe('record size', () => {
     expect(() => recordPayload(record)).toThrow(/the record of ws-1\/default \(40 connectors\) would be \d+ characters, over GitHub's limit of 65535/);
     const small = { ...record, connectors: { c1: { jarUrl: 'oss://b/c.jar', type: 'c1', commit: 'a' } } };
     expect(recordPayload(small)).toEqual(small);
+  });
+});
+
+describe('an interrupted replace in the record', () => {
+  const declared = { target, name: 'k', type: 'k', jarUrl: 'oss://b/k-2.jar', state: 'present' as const, location: { file: 'k.yaml', line: 1 } };
+  const record = {
+    version: 1 as const,
+    scope: 's',
+    targets: [],
+    ...target,
+    connectors: { k: { jarUrl: 'oss://b/k-1.jar', type: 'k', commit: 'c1' } },
+    interrupted: { k: { jarUrl: 'oss://b/k-2.jar', commit: 'c2c2c2c2c2' } },
+  };
+  const planWith = (observed: LiveConnector[]) => buildPlan([declared], new Map([['ws-1/default', observed]]), { prune: false, records: new Map([['ws-1/default', record]]) });
+
+  it('is planned again while the connector is live, whichever JAR it came from', () => {
+    const [item] = planWith([live('k')]).targets[0]!.items;
+    expect(item).toMatchObject({ action: 'replace', jarUrl: 'oss://b/k-2.jar' });
+    expect(item?.reason).toBe('the apply of c2c2c2c was interrupted during its replace (registering oss://b/k-2.jar): which JAR is live cannot be told, so it is registered again');
+    // Even when the definition went back to the recorded JAR.
+    const back = buildPlan([{ ...declared, jarUrl: 'oss://b/k-1.jar' }], new Map([['ws-1/default', [live('k')]]]), { prune: false, records: new Map([['ws-1/default', record]]) });
+    expect(back.targets[0]?.items[0]?.action).toBe('replace');
+  });
+
+  it('is registered when its delete happened and its register did not, without a drift warning', () => {
+    const plan = planWith([]);
+    expect(plan.targets[0]?.items[0]).toMatchObject({ action: 'register', reason: 'the apply of c2c2c2c was interrupted during its replace (registering oss://b/k-2.jar): deleted, but not registered again in ws-1/default' });
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('travels in the payload', () => {
+    const read = parseRecord(recordPayload(record), target, 's');
+    expect(read?.interrupted).toEqual(record.interrupted);
+    expect(sameConnectors(read, { ...record, interrupted: undefined })).toBe(false);
   });
 });
