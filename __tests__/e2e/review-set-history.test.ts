@@ -87,27 +87,50 @@ describe('a first rollout', () => {
 });
 
 describe('a reviewed replace cut off between its delete and its register', () => {
-  it('is finished by the re-run: the reviewed JAR is registered, and the log says why', async () => {
-    await reviewedMerge(10, at('d0'), { 'connectors/kafka.yaml': KAFKA });
-    expect((await world.apply({ sha: at('d0') })).exitCode).toBe(0);
-    await reviewedMerge(11, at('d1'), { 'connectors/kafka.yaml': KAFKA_V2 });
-
-    // The register never answers; the runner is lost while it waits (kafka-orders is deleted by then).
+  /** Applies `sha` and loses the runner while its register waits for an answer (the delete is done by then). */
+  async function cutOff(sha: string): Promise<void> {
     world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'slow', delayMs: 60_000, acts: false });
     world.emulator.resetStats();
     const cut = new AbortController();
-    const running = world.apply({ sha: at('d1'), signal: cut.signal });
+    const running = world.apply({ sha, signal: cut.signal });
     const since = Date.now();
     while ((world.emulator.stats().calls.RegisterCustomConnector ?? 0) === 0 && Date.now() - since < 30_000) await new Promise((resolve) => setTimeout(resolve, 50));
     cut.abort();
     expect((await running).exitCode).toBe(128);
-    expect(liveNames(world)).toEqual([]);
     world.emulator.clearFaults();
+  }
+
+  it('is finished by the re-run: the reviewed JAR is registered, and the log says why', async () => {
+    await reviewedMerge(10, at('d0'), { 'connectors/kafka.yaml': KAFKA });
+    expect((await world.apply({ sha: at('d0') })).exitCode).toBe(0);
+    await reviewedMerge(11, at('d1'), { 'connectors/kafka.yaml': KAFKA_V2 });
+    await cutOff(at('d1'));
+    expect(liveNames(world)).toEqual([]);
 
     const rerun = await world.apply({ sha: at('d1') });
     expect(rerun.exitCode, explain(rerun)).toBe(0);
     expect(rerun.stdout).toContain('finishing an interrupted replace');
     expect(world.emulator.connectors(WS, NS).find((c) => c.name === 'kafka-orders')?.supportedFormats).toContain('csv');
+    expect(recordedConnectors(world)['kafka-orders']?.jarUrl).toBe(JARS.kafkaV2);
+  });
+
+  it('is finished by the apply of the next merge: the interrupted PR still counts as reviewed', async () => {
+    await reviewedMerge(10, at('e0'), { 'connectors/kafka.yaml': KAFKA });
+    expect((await world.apply({ sha: at('e0') })).exitCode).toBe(0);
+    // PR 12 is branched before PR 11 merges: its plan shows mysql-cdc only.
+    await world.write({ 'connectors/mysql.yaml': MYSQL });
+    await planOn(world, 12);
+    await world.remove('connectors/mysql.yaml');
+    await reviewedMerge(11, at('e1'), { 'connectors/kafka.yaml': KAFKA_V2 });
+    await cutOff(at('e1'));
+    await world.write({ 'connectors/mysql.yaml': MYSQL });
+    merge(world, 12, at('e2'));
+
+    const next = await world.apply({ sha: at('e2') });
+    expect(next.exitCode, explain(next)).toBe(0);
+    expect(next.stdout).toContain('finishing an interrupted replace');
+    expect(next.stdout).toMatch(/merged pull requests? .*#11/);
+    expect(liveNames(world)).toEqual(['kafka-orders', 'mysql-cdc']);
     expect(recordedConnectors(world)['kafka-orders']?.jarUrl).toBe(JARS.kafkaV2);
   });
 });
