@@ -1,0 +1,113 @@
+/**
+ * Unclear answers to a register or delete (a gateway 5xx, a reset, a lost answer) against the
+ * bundle: the effect is looked for briefly, then the call is retried at once; only a retry answered
+ * "already exists" (or a last attempt) waits, and never longer than `settle`. Then what the workspace
+ * shows is what the run reports: a connector the lost register brought in under another name is
+ * found and removed, and a connector that contradicts its definition is said to be removed again.
+ */
+import { describe, expect, it } from 'vitest';
+import { FAST, KILL_AFTER_MS, calls, liveState } from '../support/fault-kit.js';
+import { JARS, NS, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+
+const KAFKA = (fields: Record<string, unknown> = {}): string =>
+  connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, source: true, sink: true, ...fields });
+
+async function inWorld(body: (world: World) => Promise<void>): Promise<void> {
+  const world = await startWorld();
+  try {
+    await body(world);
+  } finally {
+    await world.close();
+  }
+}
+
+/** `timeout: 30s` and the default `settle` (30 s): a run that waits for an effect that never comes takes 30 s or more. */
+const SLOW_BOUNDS = { ...FAST, timeout: '30s' };
+const apply = (world: World, inputs: Record<string, string> = {}) => world.apply({ inputs: { ...SLOW_BOUNDS, ...inputs }, killAfterMs: KILL_AFTER_MS });
+const timed = async <T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> => {
+  const started = Date.now();
+  const result = await run();
+  return { result, ms: Date.now() - started };
+};
+const errors = (run: { stdout: string }): string => run.stdout.split('\n').filter((l) => l.startsWith('::error')).join('\n');
+const annotations = (run: { stdout: string }): string => run.stdout.split('\n').filter((l) => /^::(error|warning)/.test(l)).join('\n');
+
+describe.concurrent('1. an unclear answer costs seconds, not the timeout', () => {
+  it('a 503 on Register (the service did not act) with timeout: 30s: looked at, retried at once, done in seconds', () =>
+    inWorld(async (world) => {
+      await world.write({ 'connectors/kafka.yaml': KAFKA() });
+      world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'http', status: 503, code: 'ServiceUnavailable' });
+      const { result: run, ms } = await timed(() => apply(world));
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(ms).toBeLessThan(8_000);
+      expect(calls(world.emulator).register).toBe(2);
+      expect(liveState(world.emulator)).toEqual(['kafka-orders:kafka-orders']);
+    }));
+
+  it('two resets before the service acted (a register and a delete of one run) cost seconds too', () =>
+    inWorld(async (world) => {
+      world.emulator.seed(WS, NS, [{ name: 'old-sink', type: 'old-sink', source: false, sink: true, lookup: false, properties: [], supportedFormats: [], dependencies: [] }]);
+      await world.write({ 'connectors/kafka.yaml': KAFKA(), 'connectors/old.yaml': connectorYaml({ connector_name: 'old-sink', state: 'absent' }) });
+      world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'reset' });
+      world.emulator.injectFault({ action: 'DeleteCustomConnector', kind: 'reset' });
+      const { result: run, ms } = await timed(() => apply(world));
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(ms).toBeLessThan(10_000);
+      expect(calls(world.emulator)).toMatchObject({ register: 2, delete: 2 });
+      expect(liveState(world.emulator)).toEqual(['kafka-orders:kafka-orders']);
+    }));
+
+  it('a lost answer the list shows late: the retry is answered "already exists", the run looks again and adopts it', () =>
+    inWorld(async (world) => {
+      await world.write({ 'connectors/kafka.yaml': KAFKA() });
+      world.emulator.setVisibilityDelay(1_500);
+      world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'lost-response' });
+      const { result: run, ms } = await timed(() => apply(world));
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(run.outputs.result).toBe('applied');
+      expect(ms).toBeLessThan(10_000);
+      expect(run.stdout).toContain('looking again');
+      expect(liveState(world.emulator)).toEqual(['kafka-orders:kafka-orders']);
+    }));
+
+  it('settle bounds that look: a connector the list never shows fails after settle, saying what the service answered', () =>
+    inWorld(async (world) => {
+      await world.write({ 'connectors/kafka.yaml': KAFKA() });
+      world.emulator.setVisibilityDelay(120_000);
+      world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'lost-response' });
+      const { result: run, ms } = await timed(() => apply(world, { settle: '1s' }));
+      expect(run.exitCode).toBe(1);
+      expect(ms).toBeLessThan(10_000);
+      expect(errors(run)).toMatch(/already registered.*looked for 1\.0 s: kafka-orders was not listed/);
+    }));
+});
+
+describe.concurrent('5. a lost register answer does not leak a connector', () => {
+  it('the JAR declares another name than the definition: the connector it brought in is found, reported and removed', () =>
+    inWorld(async (world) => {
+      // kafkaV1 declares `kafka-orders` (type kafka-orders); the definition calls it `orders-stream`.
+      await world.write({ 'connectors/kafka.yaml': KAFKA({ connector_name: 'orders-stream' }) });
+      world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'lost-response' });
+      const { result: run, ms } = await timed(() => apply(world));
+      expect(run.exitCode).toBe(1);
+      expect(ms).toBeLessThan(10_000);
+      expect(errors(run)).toContain('the JAR declares kafka-orders (type kafka-orders), not orders-stream (type kafka-orders)');
+      expect(errors(run)).toContain('kafka-orders removed again');
+      expect(errors(run)).not.toContain('delete it first');
+      expect(liveState(world.emulator)).toEqual([]);
+      expect(calls(world.emulator).register).toBe(1);
+    }));
+});
+
+describe.concurrent('6. the reported outcome is the workspace after the run', () => {
+  it('a new connector that contradicts its definition: "registered, contradicted the definition, removed again", in the outcome and the annotations', () =>
+    inWorld(async (world) => {
+      await world.write({ 'connectors/kafka.yaml': KAFKA({ lookup: true }) });
+      const run = await apply(world);
+      expect(run.exitCode).toBe(1);
+      expect(liveState(world.emulator)).toEqual([]);
+      expect(errors(run)).toContain('kafka-orders (registered, contradicted the definition, removed again: lookup: live false, declared true)');
+      expect(annotations(run)).not.toContain('registered, but it contradicts');
+      expect(run.summary).toContain('removed again');
+    }));
+});
