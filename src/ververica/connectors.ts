@@ -1,8 +1,8 @@
 import * as $dara from '@darabonba/typescript';
 import { formatDuration } from '../duration.js';
 import { type LiveConnector, type TableMeta, type Target, targetKey } from '../model.js';
-import { limitConnects } from './connect-limit.js';
-import { CloudError, type FailedBody, answerError, toCloudError } from './errors.js';
+import { CONNECT_TIMEOUT, CloudError, type FailedBody, answerError, toCloudError } from './errors.js';
+import { withinLimit } from './request-limit.js';
 import { type RetryHooks, type RetryPolicy, retryDelay, withRetry } from './retry.js';
 import { type OpenApiConfig, type PagedEnvelope, type SdkResponse, Ververica, type WireConnector, type WireDeployment, type WireTable } from './sdk.js';
 
@@ -93,14 +93,13 @@ const RUNTIME_BACKSTOP_MS = 5_000;
 const tableOf = (t: WireTable): CatalogTable => ({ name: t.name ?? '', connector: t.properties?.connector });
 
 export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi & UsageApi {
-  // httpx takes `connectTimeout` as the socket's idle timeout as well: connecting is bounded
-  // separately (connect-limit.ts), and the whole answer by `bounded` below.
+  // httpx takes `connectTimeout` as the socket's idle timeout as well: connecting and the whole
+  // answer are bounded by `bounded` below (request-limit.ts), which also ends the socket.
   const runtime = new $dara.RuntimeOptions({
     readTimeout: options.requestTimeoutMs + RUNTIME_BACKSTOP_MS,
     connectTimeout: options.requestTimeoutMs + RUNTIME_BACKSTOP_MS,
     autoretry: false,
   });
-  limitConnects(options.requestTimeoutMs);
   const sdk = new Ververica(options.config, runtime);
   const { secrets, retry, hooks } = options;
 
@@ -111,20 +110,19 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi &
 
   /** The same, answering the whole envelope (paged reads need its counts). */
   async function boundedBody<T>(action: string, target: Target, call: () => Promise<SdkResponse<T>>): Promise<PagedEnvelope<T>> {
-    let timer: NodeJS.Timeout | undefined;
     const limit = `${formatDuration(options.requestTimeoutMs)} (request-timeout)`;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CloudError(`${action} in ${targetKey(target)} timed out after ${limit}`, 'timeout', 'RequestTimeout', action)), options.requestTimeoutMs);
-    });
+    const where = `${action} in ${targetKey(target)}`;
     try {
-      const response = await Promise.race([call(), deadline]);
+      const response = await withinLimit(options.requestTimeoutMs, call, (neverConnected) =>
+        neverConnected
+          ? new CloudError(`${where} failed: could not connect within ${limit}`, 'network', CONNECT_TIMEOUT, action, undefined, undefined, undefined, false)
+          : new CloudError(`${where} timed out after ${limit}`, 'timeout', 'RequestTimeout', action),
+      );
       const body = response.body;
       if (!body || body.success !== true) throw answerError(action, response.statusCode ?? 200, body as FailedBody | undefined, secrets, { requestId: response.headers?.['x-acs-request-id'] });
       return body;
     } catch (error) {
       throw toCloudError(error, action, secrets);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
