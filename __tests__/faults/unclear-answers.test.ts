@@ -110,11 +110,20 @@ describe.concurrent('6. the reported outcome is the workspace after the run', ()
   it('a new connector that contradicts its definition: "registered, contradicted the definition, removed again", in the outcome and the annotations', () =>
     inWorld(async (world) => {
       await world.write({ 'connectors/kafka.yaml': KAFKA({ lookup: true }) });
+      const expected = 'kafka-orders (registered, contradicted the definition, removed again: lookup: live false, declared true (a re-run does the same until jar_url or the definition changes))';
       const run = await apply(world);
       expect(run.exitCode).toBe(1);
       expect(liveState(world.emulator)).toEqual([]);
-      expect(errors(run)).toContain('kafka-orders (registered, contradicted the definition, removed again: lookup: live false, declared true)');
+      expect(errors(run)).toContain(expected);
+      expect(annotations(run)).toContain(`::warning::kafka-orders in ${WS}/${NS}: registered, contradicted the definition, removed again: lookup: live false, declared true`);
       expect(annotations(run)).not.toContain('registered, but it contradicts');
       expect(run.summary).toContain('removed again');
+      // A re-run (same commit, same files) goes through the same cycle on a connector nothing can
+      // use yet, and says the same; nothing is left behind either time.
+      const rerun = await apply(world);
+      expect(rerun.exitCode).toBe(1);
+      expect(errors(rerun)).toContain(expected);
+      expect(liveState(world.emulator)).toEqual([]);
+      expect(calls(world.emulator)).toMatchObject({ register: 2, delete: 2 });
     }));
 });

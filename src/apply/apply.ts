@@ -388,8 +388,11 @@ class TargetApply {
       const gone = await this.deleteAndWait(registeredByUs, () => undefined, (name, message) => kept.push(`could not remove ${name} again: ${message}`));
       const removed = registeredByUs.filter((n) => gone.has(n));
       if (contradiction !== undefined) {
+        // Nothing records the contradiction, so the same JAR and definition would go through the
+        // same cycle again: the message says what to change instead.
         const head = `${replace ? 'the new JAR ' : ''}registered, contradicted the definition`;
-        outcome = removed.includes(item.name) ? `${head}, removed again: ${contradiction}` : `${head}: ${contradiction}`;
+        const next = 'a re-run does the same until jar_url or the definition changes';
+        outcome = removed.includes(item.name) ? `${head}, removed again: ${contradiction} (${next})` : `${head}: ${contradiction}`;
       } else if (removed.length > 0) {
         outcome = `${reason}; ${removed.join(', ')} removed again`;
       }
