@@ -86,7 +86,21 @@ describe.concurrent('1. an unclear answer costs seconds, not the timeout', () =>
       expect(run.exitCode).toBe(1);
       expect(calls(world.emulator).register).toBe(2);
       expect(longestGap(world, 'RegisterCustomConnector')).toBeLessThan(NO_WAIT_MS);
-      expect(errors(run)).toMatch(/already registered.*looked for 1\.0 s: kafka-orders was not listed/);
+      expect(errors(run)).toMatch(/already registered.*checked the workspace for up to 1\.0 s: kafka-orders was not listed/);
+      expect(run.stdout).toContain('looking again for up to 1.0 s for kafka-orders to be listed');
+    }));
+
+  it('a type another connector held before the attempt explains the retry\'s "already exists": no look, no wait', () =>
+    inWorld(async (world) => {
+      world.emulator.seed(WS, NS, [{ name: 'orders-legacy', type: 'kafka-orders', source: true, sink: false, lookup: false, properties: [], supportedFormats: [], dependencies: [] }]);
+      await world.write({ 'connectors/kafka.yaml': KAFKA() });
+      world.emulator.injectFault({ action: 'RegisterCustomConnector', kind: 'http', status: 503, code: 'ServiceUnavailable' });
+      const run = await apply(world);
+      expect(run.exitCode).toBe(1);
+      expect(errors(run)).toContain("A connector of type 'kafka-orders' is already registered");
+      expect(run.stdout).not.toContain('looking again');
+      expect(calls(world.emulator).register).toBe(2);
+      expect(liveState(world.emulator)).toEqual(['orders-legacy:kafka-orders']);
     }));
 });
 

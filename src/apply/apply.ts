@@ -325,10 +325,13 @@ class TargetApply {
       return expected.filter((e) => !found.some((c) => c.name === e.name || c.type === e.type)).map((e) => e.name);
     };
     const what = expected.map((e) => e.name).join(', ');
+    // A connector that was there before the attempt and holds an expected type explains an
+    // "already exists" by itself: nothing of ours is on its way, so there is nothing to wait for.
+    const held = (live: readonly LiveConnector[]): boolean => before !== undefined && live.some((c) => before.has(c.name) && !names.has(c.name) && types.has(c.type));
     return async (error, settle) => {
       let live: readonly LiveConnector[] = await this.limitedApi.list(this.target);
       // Part of a JAR listed means it was registered: the rest is only not visible yet.
-      if (pending(live).length > 0 && (settle || ours(live).length > 0)) {
+      if (pending(live).length > 0 && ((settle && !held(live)) || ours(live).length > 0)) {
         this.log.info(`${this.key}: ${error.message}; looking again for up to ${formatDuration(this.settleMs)} for ${what} to be listed`);
         live = (await this.watcher.wait('registrations', pending, this.options.clock.now() + this.settleMs)).live;
       }

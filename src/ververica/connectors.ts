@@ -152,7 +152,7 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi &
     notSeen: string,
     settleMs: number | undefined,
   ): Promise<T> {
-    const looked = settleMs === undefined ? 'checked the workspace' : `looked for ${formatDuration(settleMs)}`;
+    const looked = settleMs === undefined ? 'checked the workspace' : `checked the workspace for up to ${formatDuration(settleMs)}`;
     let unclear = false;
     for (let n = 1; ; n++) {
       let error: CloudError;
