@@ -87,6 +87,8 @@ export interface Settings {
   readonly exportPath: string;
   /** `timeout`: how long to wait for each connector to settle, in ms. */
   readonly timeoutMs: number;
+  /** `settle`: how long an unclear answer's effect is looked for before deciding, in ms (at most `timeoutMs`). */
+  readonly settleMs: number;
   /** `parallelism`: concurrent operations during apply and listing. */
   readonly parallelism: number;
   /** `max-retries`: retries of a transient API failure. */
@@ -244,6 +246,7 @@ export function buildSettings(input: InputReader, env: NodeJS.ProcessEnv, source
   const exportPath = input('export-path').trim() || 'connectors/exported/';
   if (exportPath.split(/[\\/]/).includes('..') || exportPath.startsWith('/')) problems.push(`Input \`export-path\` must be a relative path inside the repository, got "${exportPath}".`);
 
+  const timeoutMs = duration('timeout', '10m', TIMEOUT_BOUNDS);
   const settings: Settings = {
     command,
     definitions: definitions.length > 0 ? definitions : ['connectors/**/*.yaml', 'connectors/**/*.yml'],
@@ -268,7 +271,9 @@ export function buildSettings(input: InputReader, env: NodeJS.ProcessEnv, source
     impactScanLimit: integer('impact-scan-limit', 2000, 1, 1_000_000),
     protectInUse: bool('protect-in-use', true),
     exportPath,
-    timeoutMs: duration('timeout', '10m', TIMEOUT_BOUNDS),
+    timeoutMs,
+    // Never beyond `timeout`: a short `timeout` in tests or small workflows bounds the look too.
+    settleMs: Math.min(duration('settle', '30s', TIMEOUT_BOUNDS), timeoutMs),
     parallelism: integer('parallelism', 4, 1, 64),
     maxRetries: integer('max-retries', 4, 0, 10),
     requestTimeoutMs: duration('request-timeout', '30s', REQUEST_TIMEOUT_BOUNDS),

@@ -40,10 +40,10 @@ describe('command-line settings go through the action validation', () => {
   });
 
   it('gives the same settings as the same inputs do in the action', () => {
-    const values = { 'workspace-id': 'ws-1', namespace: 'ns', timeout: '90s', parallelism: '8', prune: 'true', definitions: 'flink/*.yaml\nmore/*.yml' };
+    const values = { 'workspace-id': 'ws-1', namespace: 'ns', timeout: '90s', settle: '5s', parallelism: '8', prune: 'true', definitions: 'flink/*.yaml\nmore/*.yml' };
     const cli = cliSettings({
       command: 'plan',
-      options: { workspaceId: 'ws-1', namespace: 'ns', timeout: '90s', parallelism: '8', prune: true, definitions: ['flink/*.yaml', 'more/*.yml'] },
+      options: { workspaceId: 'ws-1', namespace: 'ns', timeout: '90s', settle: '5s', parallelism: '8', prune: true, definitions: ['flink/*.yaml', 'more/*.yml'] },
       inputs,
       env: {},
       cwd: '/repo',
@@ -51,6 +51,7 @@ describe('command-line settings go through the action validation', () => {
     const action = actionSettings({ ...values, command: 'plan', comment: 'false', 'github-token': '' });
     // The event and how GitHub access is given are the terminal's own; everything else is the action's.
     expect({ ...cli, event: undefined, githubAccess: undefined }).toEqual({ ...action, event: undefined, githubAccess: undefined });
+    expect(cli.settleMs).toBe(5_000);
     expect(cli.event).toMatchObject({ name: CLI_EVENT, owner: '', repo: '' });
     expect(cli.githubAccess).toBe('--repo owner/name with GITHUB_TOKEN or GH_TOKEN');
     expect(action.githubAccess).toBe('github-token or repository');

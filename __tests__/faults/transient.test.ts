@@ -166,9 +166,8 @@ describe.concurrent('slow responses past request-timeout', () => {
   it('fails clearly, without hanging, when every answer is too slow', () =>
     inWorld(async (world) => {
       // Every answer expires, so the limit is the smallest allowed: no normal answer has to fit in it.
-      // The answers come 2 s after the limit, not never: the runtime keeps an abandoned request's socket
-      // (and so the run) alive until its answer or its own backstop, request-timeout + 5 s.
-      world.emulator.injectFault({ action: 'ListCustomConnectors', kind: 'slow', delayMs: 3_000, times: Infinity });
+      // An abandoned request's socket is closed at the limit (see ../long/requests-end.test.ts).
+      world.emulator.injectFault({ action: 'ListCustomConnectors', kind: 'slow', delayMs: 30_000, times: Infinity });
       const run = await plan(world, { 'max-retries': '1', 'request-timeout': '1s' });
       // Exit 1, not the harness's kill (128): bounded by (max-retries + 1) × request-timeout plus backoff.
       expect(run.exitCode).toBe(1);

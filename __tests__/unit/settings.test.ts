@@ -52,6 +52,13 @@ describe('readSettings', () => {
     expect(problems).toContain('`endpoint`');
   });
 
+  it('reads settle: 30 s by default, never beyond timeout', () => {
+    expect(readSettings(reader({}), {}, context).settleMs).toBe(30_000);
+    expect(readSettings(reader({ settle: '5s' }), {}, context).settleMs).toBe(5_000);
+    expect(readSettings(reader({ timeout: '3s' }), {}, context).settleMs).toBe(3_000);
+    expect(() => readSettings(reader({ settle: 'soon' }), {}, context)).toThrow(/Input `settle` must be a duration/);
+  });
+
   it('requires both halves of an access key pair', () => {
     expect(() => readSettings(reader({ 'access-key-id': 'id' }), {}, context)).toThrow(/go together/);
   });

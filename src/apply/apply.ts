@@ -14,6 +14,11 @@ export interface ApplyOptions {
   readonly parallelism: number;
   /** How long each connector may take to settle (shows up, or disappears). */
   readonly timeoutMs: number;
+  /**
+   * After an unclear answer, how long its effect is looked for before it is taken as not done
+   * (default and at most `timeoutMs`).
+   */
+  readonly settleMs?: number;
   readonly clock: Clock;
   readonly log: Logger;
   /**
@@ -73,6 +78,8 @@ class TargetApply {
   private readonly watcher: NamespaceWatcher;
   private readonly limitedApi: ConnectorApi;
   private readonly log: Logger;
+  /** The newest list result seen: what was there before a register is sent. */
+  private listed: readonly LiveConnector[] | undefined;
   /** Rollbacks in flight or done, by JAR: a JAR that declares several connectors is registered once. */
   private readonly rollbacks = new Map<string, Promise<readonly LiveConnector[]>>();
 
@@ -90,7 +97,14 @@ class TargetApply {
     const log = { info: (m: string) => options.log.info(oneLine(m, LOG_MAX)), warning: (m: string) => options.log.warning(oneLine(m, LOG_MAX)) };
     this.log = log;
     // Polls and re-checks count against the same limit as the changes themselves.
-    const limitedList: ConnectorApi = { ...api, list: (t) => limit(() => api.list(t)) };
+    const limitedList: ConnectorApi = {
+      ...api,
+      list: async (t) => {
+        const live = await limit(() => api.list(t));
+        this.listed = live;
+        return live;
+      },
+    };
     this.limitedApi = limitedList;
     this.watcher = new NamespaceWatcher(limitedList, targetPlan.target, { clock, log, initialIntervalMs: initialPollMs, maxIntervalMs: maxPollMs });
   }
@@ -123,6 +137,10 @@ class TargetApply {
     return this.options.clock.now() + this.options.timeoutMs;
   }
 
+  private get settleMs(): number {
+    return Math.min(this.options.settleMs ?? this.options.timeoutMs, this.options.timeoutMs);
+  }
+
   private async recheck(pending: Change[]): Promise<Change[]> {
     let live: LiveConnector[];
     try {
@@ -147,7 +165,7 @@ class TargetApply {
     await Promise.all(
       names.map(async (name) => {
         try {
-          const result = await this.api.delete(this.target, name, { reconcile: this.deleteReconciler(name), limit: this.limit });
+          const result = await this.api.delete(this.target, name, { reconcile: this.deleteReconciler(name), limit: this.limit, settleMs: this.settleMs });
           requested.push(name);
           onDeleted(name, result.tables, result.alreadyGone);
         } catch (error) {
@@ -196,7 +214,7 @@ class TargetApply {
   /** Registers one JAR and waits until the connectors it should give are listed. */
   private async registerJar(jarUrl: string, expected: readonly { name: string; type: string }[]): Promise<{ parsed: readonly LiveConnector[]; live: readonly LiveConnector[]; missing: readonly string[] }> {
     const names = expected.map((e) => e.name);
-    const parsed = await this.api.register(this.target, jarUrl, names, { reconcile: this.registerReconciler(names), limit: this.limit });
+    const parsed = await this.api.register(this.target, jarUrl, names, { reconcile: this.registerReconciler(expected), limit: this.limit, settleMs: this.settleMs });
     const given = new Set(parsed.map((c) => c.name));
     if (given.size === 0) return { parsed, live: [], missing: names };
     const waited = await this.watcher.wait('registrations', (live) => missingFrom(live, given), this.deadline());
@@ -219,8 +237,9 @@ class TargetApply {
     const requested = await Promise.all(
       [...byJar.entries()].map(async ([jarUrl, items]) => {
         try {
-          const names = items.map((i) => i.name);
-          return { items, parsed: await this.api.register(this.target, jarUrl, names, { reconcile: this.registerReconciler(names), limit: this.limit }) };
+          const expected = items.map((i) => ({ name: i.name, type: i.type ?? '' }));
+          const names = expected.map((e) => e.name);
+          return { items, parsed: await this.api.register(this.target, jarUrl, names, { reconcile: this.registerReconciler(expected), limit: this.limit, settleMs: this.settleMs }) };
         } catch (error) {
           return { items, error };
         }
@@ -275,7 +294,7 @@ class TargetApply {
       const live = liveByName.get(item.name) ?? declared;
       const problems = item.desired ? contradictions(item.desired, live) : [];
       if (problems.length > 0) {
-        failing.push(this.fail(item, `registered, but it contradicts the definition: ${problems.join('; ')}`, [item.name]));
+        failing.push(this.fail(item, 'registered, contradicted the definition', [item.name], problems.join('; ')));
         continue;
       }
       this.finish(item, 'done');
@@ -289,23 +308,55 @@ class TargetApply {
     }
   }
 
-  /** Waits, on the namespace's shared poll, until `names` are listed after an unclear register answer. */
-  private registerReconciler(names: readonly string[]): RegisterReconciler {
-    return async (error) => {
-      this.log.info(`${this.key}: ${error.message}; the service may have acted: waiting up to ${formatDuration(this.options.timeoutMs)} for ${names.join(', ')} to be listed`);
-      const waited = await this.watcher.wait('registrations', (live) => missingFrom(live, new Set(names)), this.deadline());
-      if (waited.pending.length > 0) return undefined;
-      this.log.info(`${this.key}: ${names.join(', ')} listed: the registration took effect`);
-      return waited.live.filter((c) => names.includes(c.name));
+  /**
+   * After an unclear register answer: which connectors that attempt brought in. Those named as
+   * expected count, and so does any connector that was not listed before the attempt and carries
+   * an expected type under another name (the JAR may declare another name than the definition);
+   * the caller then keeps or removes it like any answer's. One look, or with `settle` the
+   * namespace's shared poll for the settle window.
+   */
+  private registerReconciler(expected: readonly { name: string; type: string }[]): RegisterReconciler {
+    const before = this.listed && new Set(this.listed.map((c) => c.name));
+    const names = new Set(expected.map((e) => e.name));
+    const types = new Set(expected.map((e) => e.type).filter((t) => t !== ''));
+    const ours = (live: readonly LiveConnector[]): LiveConnector[] => live.filter((c) => names.has(c.name) || (before !== undefined && !before.has(c.name) && types.has(c.type)));
+    const pending = (live: readonly LiveConnector[]): string[] => {
+      const found = ours(live);
+      return expected.filter((e) => !found.some((c) => c.name === e.name || c.type === e.type)).map((e) => e.name);
+    };
+    const what = expected.map((e) => e.name).join(', ');
+    // A connector that was there before the attempt and holds an expected type explains an
+    // "already exists" by itself: nothing of ours is on its way, so there is nothing to wait for.
+    const held = (live: readonly LiveConnector[]): boolean => before !== undefined && live.some((c) => before.has(c.name) && !names.has(c.name) && types.has(c.type));
+    return async (error, settle) => {
+      let live: readonly LiveConnector[] = await this.limitedApi.list(this.target);
+      // Part of a JAR listed means it was registered: the rest is only not visible yet.
+      if (pending(live).length > 0 && ((settle && !held(live)) || ours(live).length > 0)) {
+        this.log.info(`${this.key}: ${error.message}; looking again for up to ${formatDuration(this.settleMs)} for ${what} to be listed`);
+        live = (await this.watcher.wait('registrations', pending, this.options.clock.now() + this.settleMs)).live;
+      }
+      const found = ours(live);
+      if (found.length === 0) {
+        this.log.info(`${this.key}: ${error.message}; ${what} not listed${settle ? '' : ': registering again'}`);
+        return undefined;
+      }
+      this.log.info(`${this.key}: ${error.message}; ${found.map((c) => c.name).join(', ')} listed: the registration took effect`);
+      return found;
     };
   }
 
-  /** Waits, on the namespace's shared poll, until `name` is no longer listed after an unclear delete answer. */
+  /** After an unclear delete answer: whether `name` is gone. One look, or with `settle` the shared poll for the settle window. */
   private deleteReconciler(name: string): DeleteReconciler {
-    return async (error) => {
-      this.log.info(`${this.key}: ${error.message}; the service may have acted: waiting up to ${formatDuration(this.options.timeoutMs)} for ${name} to be gone`);
-      const waited = await this.watcher.wait('deletions', (live) => (live.some((c) => c.name === name) ? [name] : []), this.deadline());
-      return waited.pending.length === 0;
+    const listed = (live: readonly LiveConnector[]): string[] => (live.some((c) => c.name === name) ? [name] : []);
+    return async (error, settle) => {
+      let live: readonly LiveConnector[] = await this.limitedApi.list(this.target);
+      if (listed(live).length > 0 && settle) {
+        this.log.info(`${this.key}: ${error.message}; looking again for up to ${formatDuration(this.settleMs)} for ${name} to be gone`);
+        live = (await this.watcher.wait('deletions', listed, this.options.clock.now() + this.settleMs)).live;
+      }
+      const gone = listed(live).length === 0;
+      this.log.info(`${this.key}: ${error.message}; ${gone ? `${name} is gone: the delete took effect` : `${name} still listed${settle ? '' : ': deleting again'}`}`);
+      return gone;
     };
   }
 
@@ -329,15 +380,32 @@ class TargetApply {
   /**
    * A registration failed. Connectors the wrong JAR brought in are removed again; a replace whose
    * previous JAR is on record gets that JAR back, so nothing that worked before is left deleted.
+   * The outcome (and the one warning about it) says what the workspace holds afterwards.
+   * `contradiction`: the connector registered but contradicts the definition.
    */
-  private async fail(item: Change, reason: string, registeredByUs: readonly string[]): Promise<void> {
-    this.log.warning(`${item.name} in ${this.key}: ${reason}`);
+  private async fail(item: Change, reason: string, registeredByUs: readonly string[], contradiction?: string): Promise<void> {
+    const replace = item.action === 'replace';
+    let outcome = reason;
     if (registeredByUs.length > 0) {
-      await this.deleteAndWait(registeredByUs, () => undefined, (name, message) => this.log.warning(`could not remove ${name} again: ${message}`));
+      const kept: string[] = [];
+      const gone = await this.deleteAndWait(registeredByUs, () => undefined, (name, message) => kept.push(`could not remove ${name} again: ${message}`));
+      const removed = registeredByUs.filter((n) => gone.has(n));
+      if (contradiction !== undefined) {
+        // Nothing records the contradiction, so the same JAR and definition would go through the
+        // same cycle again: the message says what to change instead.
+        const head = `${replace ? 'the new JAR ' : ''}registered, contradicted the definition`;
+        const next = 'a re-run does the same until jar_url or the definition changes';
+        outcome = removed.includes(item.name) ? `${head}, removed again: ${contradiction} (${next})` : `${head}: ${contradiction}`;
+      } else if (removed.length > 0) {
+        outcome = `${reason}; ${removed.join(', ')} removed again`;
+      }
+      if (kept.length > 0) outcome += `; ${kept.join('; ')}`;
     }
-    const previous = item.action === 'replace' ? item.recorded : undefined;
+    const previous = replace ? item.recorded : undefined;
     if (!previous) {
-      this.finish(item, 'failed', item.action === 'replace' ? `deleted, but registering again failed: ${reason}` : reason);
+      const message = !replace ? outcome : contradiction !== undefined ? `deleted; ${outcome}; no recorded JAR to roll back to` : `deleted, but registering again failed: ${outcome}`;
+      this.finish(item, 'failed', message);
+      this.log.warning(`${item.name} in ${this.key}: ${message}`);
       return;
     }
     try {
@@ -347,10 +415,10 @@ class TargetApply {
       const live = await this.restore(previous.jarUrl, { name: item.name, type: previous.type }, isBack);
       const restored = live.find(isBack);
       if (!restored) throw new Error(`the recorded JAR did not give ${item.name} (type ${previous.type}) back`);
-      this.finish(item, 'failed', `${reason}; rolled back: registered the recorded JAR ${previous.jarUrl} again`, { rolledBack: true });
-      this.log.warning(`rolled back ${item.name} in ${this.key} to ${previous.jarUrl}`);
+      this.finish(item, 'failed', `${outcome}; rolled back: registered the recorded JAR ${previous.jarUrl} again`, { rolledBack: true });
     } catch (error) {
-      this.finish(item, 'failed', `${reason}; rollback to ${previous.jarUrl} failed too: ${errorText(error)}`);
+      this.finish(item, 'failed', `${outcome}; rollback to ${previous.jarUrl} failed too: ${errorText(error)}`);
     }
+    this.log.warning(`${item.name} in ${this.key}: ${this.outcomes.get(item.name)?.message ?? outcome}`);
   }
 }

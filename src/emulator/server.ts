@@ -57,6 +57,13 @@ export interface EmulatorStats {
   total: number;
 }
 
+/** An API call whose client closed the connection before its answer was sent. */
+export interface AbandonedCall {
+  readonly action: string;
+  /** From the call's arrival to the client closing the connection, in ms. */
+  readonly afterMs: number;
+}
+
 export interface EmulatorHandle {
   /** `http://HOST:PORT` */
   readonly url: string;
@@ -64,6 +71,10 @@ export interface EmulatorHandle {
   readonly endpoint: string;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** Calls whose client gave up (closed the connection) before the answer, oldest first. */
+  abandoned(): readonly AbandonedCall[];
+  /** When each API call since the last `resetStats` arrived (epoch ms), by action, oldest first. */
+  arrivals(action: string): readonly number[];
   /** Every connector of the target, including those not yet visible in list results. */
   connectors(workspaceId: string, namespace: string): LiveConnector[];
   /** Puts connectors in place as if registered outside the action, visible at once (same name: replaced). */
@@ -121,6 +132,8 @@ class Emulator {
   private latencyMs: number;
   private visibilityDelayMs: number;
   private calls: Record<string, number> = {};
+  private readonly abandonedCalls: AbandonedCall[] = [];
+  private arrived: { action: string; at: number }[] = [];
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private closed = false;
   private readonly server: Server;
@@ -164,7 +177,10 @@ class Emulator {
       stats: () => this.stats(),
       resetStats: () => {
         this.calls = {};
+        this.arrived = [];
       },
+      arrivals: (action) => this.arrived.filter((a) => a.action === action).map((a) => a.at),
+      abandoned: () => [...this.abandonedCalls],
       connectors: (workspaceId, namespace) => this.store.listAll({ workspaceId, namespace }),
       seed: (workspaceId, namespace, connectors) => this.store.seed({ workspaceId, namespace }, connectors.map(specToConnector)),
       seedUsage: (workspaceId, namespace, usage) => this.usage.seed({ workspaceId, namespace }, usage),
@@ -241,6 +257,12 @@ class Emulator {
     const route = matchRoute(req.method ?? 'GET', rawPath);
     const action = route?.action ?? 'Unknown';
     this.calls[action] = (this.calls[action] ?? 0) + 1;
+    const arrived = Date.now();
+    this.arrived.push({ action, at: arrived });
+    let droppedHere = false;
+    res.once('close', () => {
+      if (!res.writableEnded && !droppedHere && !this.closed) this.abandonedCalls.push({ action, afterMs: Date.now() - arrived });
+    });
 
     await this.delay(this.latencyMs);
     if (this.closed) return;
@@ -253,6 +275,7 @@ class Emulator {
     const fault = this.faults.take({ action: route.action, namespace: route.namespace, workspaceId });
     const early = fault === undefined ? undefined : this.immediateFault(fault, requestId, host);
     if (early === 'destroy') {
+      droppedHere = true;
       req.socket.destroy();
       return;
     }
@@ -261,6 +284,7 @@ class Emulator {
     const reply = fault?.kind === 'http' && fault.afterServing ? httpFault(fault, requestId, host) : (served ?? httpFault({ kind: 'http', status: 504, code: 'GatewayTimeout', body: 'html' }, requestId, host));
 
     if (fault?.kind === 'lost-response') {
+      droppedHere = true;
       req.socket.destroy();
       return;
     }

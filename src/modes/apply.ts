@@ -50,6 +50,7 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
     applied = await applyPlan(plan, api, {
       parallelism: settings.parallelism,
       timeoutMs: settings.timeoutMs,
+      settleMs: settings.settleMs,
       clock: deps.clock,
       recheck: true,
       log: { info: (m) => out.info(m), warning: (m) => out.warning(m), progress: out.progress && ((t, m) => out.progress?.(t, m)) },

@@ -1,25 +1,29 @@
 import * as $dara from '@darabonba/typescript';
 import { formatDuration } from '../duration.js';
 import { type LiveConnector, type TableMeta, type Target, targetKey } from '../model.js';
-import { limitConnects } from './connect-limit.js';
-import { CloudError, type FailedBody, answerError, toCloudError } from './errors.js';
+import { CONNECT_TIMEOUT, CloudError, type FailedBody, answerError, toCloudError } from './errors.js';
+import { withinLimit } from './request-limit.js';
 import { type RetryHooks, type RetryPolicy, retryDelay, withRetry } from './retry.js';
 import { type OpenApiConfig, type PagedEnvelope, type SdkResponse, Ververica, type WireConnector, type WireDeployment, type WireTable } from './sdk.js';
 
 /**
  * After a mutation's answer was lost, timed out or was a server error, the service may still have
- * carried it out. A reconciler looks at the workspace (allowing for the list's visibility delay)
- * and says whether the expected effect is there: for a register, the connectors now live; for a
- * delete, true when the connector is gone. Undefined / false: not seen in time.
+ * carried it out. A reconciler looks at the workspace and says whether the expected effect is there:
+ * for a register, the connectors now live; for a delete, true when the connector is gone.
+ * Undefined / false: not seen. `settle` false asks for one look (a retry follows at once when it
+ * shows nothing); true asks to keep looking for the settle window, allowing for the list's
+ * visibility delay (after a retry answered "already exists", or when no retry is left).
  */
-export type RegisterReconciler = (error: CloudError) => Promise<readonly LiveConnector[] | undefined>;
-export type DeleteReconciler = (error: CloudError) => Promise<boolean>;
+export type RegisterReconciler = (error: CloudError, settle: boolean) => Promise<readonly LiveConnector[] | undefined>;
+export type DeleteReconciler = (error: CloudError, settle: boolean) => Promise<boolean>;
 
 export interface MutationOptions<R> {
   /** Default: one list, at once (enough when nothing waits for visibility). */
   readonly reconcile?: R;
   /** Runs each request; the apply passes its parallelism limit, so waits between attempts hold no slot. */
   readonly limit?: <T>(call: () => Promise<T>) => Promise<T>;
+  /** How long `reconcile` keeps looking when asked to settle (for the message when it saw nothing). */
+  readonly settleMs?: number;
 }
 
 /** The three operations the action needs, in domain terms. Tests and the engine depend on this only. */
@@ -89,14 +93,13 @@ const RUNTIME_BACKSTOP_MS = 5_000;
 const tableOf = (t: WireTable): CatalogTable => ({ name: t.name ?? '', connector: t.properties?.connector });
 
 export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi & UsageApi {
-  // httpx takes `connectTimeout` as the socket's idle timeout as well: connecting is bounded
-  // separately (connect-limit.ts), and the whole answer by `bounded` below.
+  // httpx takes `connectTimeout` as the socket's idle timeout as well: connecting and the whole
+  // answer are bounded by `bounded` below (request-limit.ts), which also ends the socket.
   const runtime = new $dara.RuntimeOptions({
     readTimeout: options.requestTimeoutMs + RUNTIME_BACKSTOP_MS,
     connectTimeout: options.requestTimeoutMs + RUNTIME_BACKSTOP_MS,
     autoretry: false,
   });
-  limitConnects(options.requestTimeoutMs);
   const sdk = new Ververica(options.config, runtime);
   const { secrets, retry, hooks } = options;
 
@@ -107,20 +110,19 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi &
 
   /** The same, answering the whole envelope (paged reads need its counts). */
   async function boundedBody<T>(action: string, target: Target, call: () => Promise<SdkResponse<T>>): Promise<PagedEnvelope<T>> {
-    let timer: NodeJS.Timeout | undefined;
     const limit = `${formatDuration(options.requestTimeoutMs)} (request-timeout)`;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CloudError(`${action} in ${targetKey(target)} timed out after ${limit}`, 'timeout', 'RequestTimeout', action)), options.requestTimeoutMs);
-    });
+    const where = `${action} in ${targetKey(target)}`;
     try {
-      const response = await Promise.race([call(), deadline]);
+      const response = await withinLimit(options.requestTimeoutMs, call, (neverConnected) =>
+        neverConnected
+          ? new CloudError(`${where} failed: could not connect within ${limit}`, 'network', CONNECT_TIMEOUT, action, undefined, undefined, undefined, false)
+          : new CloudError(`${where} timed out after ${limit}`, 'timeout', 'RequestTimeout', action),
+      );
       const body = response.body;
       if (!body || body.success !== true) throw answerError(action, response.statusCode ?? 200, body as FailedBody | undefined, secrets, { requestId: response.headers?.['x-acs-request-id'] });
       return body;
     } catch (error) {
       throw toCloudError(error, action, secrets);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -136,37 +138,39 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi &
   };
 
   /**
-   * Runs a mutation until it succeeds or fails for good. After an ambiguous attempt (and after a
-   * refusal that only an earlier lost attempt explains), `settle` looks at the workspace first.
+   * Runs a mutation until it succeeds or fails for good. After an ambiguous attempt the workspace
+   * is looked at once: seen, it is done; not seen, it is retried at once (a service that did not
+   * act costs a list, not a wait). Only when no retry is left, or a retry is refused as "already
+   * exists" (which only an earlier attempt explains), does the look last the settle window.
    */
   async function mutate<T, S>(
     action: string,
-    attempt: () => Promise<T>,
-    settle: (error: CloudError) => Promise<S | undefined>,
+    attempt: (afterUnclear: boolean) => Promise<T>,
+    settle: (error: CloudError, wait: boolean) => Promise<S | undefined>,
     limit: <U>(call: () => Promise<U>) => Promise<U>,
     done: (settled: S) => T,
     notSeen: string,
+    settleMs: number | undefined,
   ): Promise<T> {
+    const looked = settleMs === undefined ? 'checked the workspace' : `checked the workspace for up to ${formatDuration(settleMs)}`;
     let unclear = false;
     for (let n = 1; ; n++) {
       let error: CloudError;
       try {
-        return await limit(attempt);
+        return await limit(() => attempt(unclear));
       } catch (raw) {
         error = toCloudError(raw, action, secrets);
       }
-      let checked = false;
-      if (error.ambiguous || (unclear && error.alreadyExists)) {
-        unclear = true;
-        checked = true;
-        const settled = await settle(error).catch(() => undefined);
-        if (settled !== undefined) return done(settled);
-      }
       const delay = retryDelay(error, n, retry, hooks.random);
-      if (delay === undefined) {
-        if (!checked) throw error;
-        throw new CloudError(`${error.message}; checked the workspace: ${notSeen}`, error.kind, error.code, action, error.statusCode, error.requestId);
+      const refusedAfterUnclear = unclear && error.alreadyExists;
+      if (error.ambiguous || refusedAfterUnclear) {
+        unclear = true;
+        const wait = refusedAfterUnclear || delay === undefined;
+        const settled = await settle(error, wait).catch(() => undefined);
+        if (settled !== undefined) return done(settled);
+        if (wait) throw new CloudError(`${error.message}; ${looked}: ${notSeen}`, error.kind, error.code, action, error.statusCode, error.requestId);
       }
+      if (delay === undefined) throw error;
       hooks.onRetry?.(error, n, delay);
       await hooks.sleep(delay);
     }
@@ -212,13 +216,14 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi &
       return mutate(
         action,
         async () => ((await bounded<WireConnector[]>(action, target, () => sdk.registerCustomConnector(target.namespace, { jarUrl }, { workspace: target.workspaceId }))) ?? []).map(normalizeConnector),
-        async (error) => {
-          const found = await reconcile(error);
+        async (error, wait) => {
+          const found = await reconcile(error, wait);
           return found && found.length > 0 ? found : undefined;
         },
         mutation.limit ?? direct,
         (found) => found,
         `${expectedNames.join(', ')} ${expectedNames.length === 1 ? 'was' : 'were'} not listed`,
+        mutation.reconcile ? mutation.settleMs : undefined,
       );
     },
 
@@ -228,19 +233,21 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi &
       const reconcile = mutation.reconcile ?? lookOnce;
       return mutate(
         action,
-        async () => {
+        async (afterUnclear) => {
           try {
             const data = await bounded<TableMeta[]>(action, target, () => sdk.deleteCustomConnector(target.namespace, name, { workspace: target.workspaceId }));
             return { tables: (data ?? []).map((t) => ({ catalogName: t.catalogName ?? '', databaseName: t.databaseName ?? '', tableName: t.tableName ?? '' })), alreadyGone: false };
           } catch (error) {
-            if (error instanceof CloudError && error.statusCode === 404) return { tables: [], alreadyGone: true };
+            // After an unclear attempt, a 404 is most likely that attempt's own work.
+            if (error instanceof CloudError && error.statusCode === 404) return { tables: [], alreadyGone: !afterUnclear };
             throw error;
           }
         },
-        async (error) => ((await reconcile(error)) ? true : undefined),
+        async (error, wait) => ((await reconcile(error, wait)) ? true : undefined),
         mutation.limit ?? direct,
         () => ({ tables: [], alreadyGone: false }),
         `${name} was still listed`,
+        mutation.reconcile ? mutation.settleMs : undefined,
       );
     },
   };

@@ -72,7 +72,7 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT
 /** Failures that happen before a byte is sent: the service cannot have acted. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** The code of the error a connection gets when it is not established in time (see connect-limit.ts). */
+/** The code of the error a connection gets when it is not established in time (see request-limit.ts). */
 export const CONNECT_TIMEOUT = 'ConnectTimeout';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' && value !== 'undefined' ? value : undefined);
