@@ -146,13 +146,13 @@ describe('the packed command line', () => {
       `connector_name: orders\nconnector_type: orders-kafka\njar_url: oss://my-bucket/orders-kafka-${version}.jar\nworkspace_id: ws-mine\nnamespace_name: dev\nsource: true\n`;
     await writeFile(file, definition('1.0.0'));
 
-    const plan = await cli(['sandbox', '--repo', repo], scratch);
+    const plan = await cli(['sandbox', '--dir', repo], scratch);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout).toContain('pull request #1');
     expect(plan.stdout).toContain('Plan: 1 to register, 0 to replace, 0 to delete.');
     expect(plan.stdout).toContain('posted the plan comment');
 
-    const merge = await cli(['sandbox', '--repo', repo, '--as', 'merge'], scratch);
+    const merge = await cli(['sandbox', '--dir', repo, '--as', 'merge'], scratch);
     expect(merge.code, merge.stdout + merge.stderr).toBe(0);
     expect(merge.stdout).toContain('merge of pull request #1');
     expect(merge.stdout).toContain('registered orders in ws-mine/dev');
@@ -160,7 +160,7 @@ describe('the packed command line', () => {
     expect(merge.stdout).not.toContain('unreviewed');
 
     await writeFile(file, definition('1.1.0'));
-    const bump = await cli(['sandbox', '--repo', repo], scratch);
+    const bump = await cli(['sandbox', '--dir', repo], scratch);
     expect(bump.code, bump.stdout + bump.stderr).toBe(0);
     expect(bump.stdout).toContain('pull request #2');
     expect(bump.stdout).toContain('Plan: 0 to register, 1 to replace, 0 to delete.');

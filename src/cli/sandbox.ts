@@ -1,5 +1,5 @@
 /**
- * `flink-connectors sandbox --repo DIR`: the action on the user's own files with no cloud account
+ * `flink-connectors sandbox --dir DIR`: the action on the user's own files with no cloud account
  * and no GitHub. Each run starts the workspace emulator and the GitHub stand-in, restores their
  * state from a folder, plays one event (a pull request's plan, or the merge's apply, with the
  * apply == reviewed check) through `run()`, and saves the state again.
@@ -49,7 +49,7 @@ function eventFor(play: Play, state: SandboxState, repo: string): { event: Event
 
 export async function runSandbox(options: SandboxOptions, env: NodeJS.ProcessEnv, out: TerminalReporter, settingsFor: SettingsFor, runPipeline: (settings: Settings) => Promise<string>): Promise<string> {
   const repoDir = resolve(options.repoDir);
-  if (!(await stat(repoDir).catch(() => undefined))?.isDirectory()) throw new Error(`--repo ${repoDir} is not a directory: give the checkout of your repository.`);
+  if (!(await stat(repoDir).catch(() => undefined))?.isDirectory()) throw new Error(`--dir ${repoDir} is not a directory: give the checkout of your repository.`);
   const stateDir = resolve(options.stateDir ?? resolve(repoDir, '.flink-connectors-sandbox'));
   const repo = basename(repoDir).replace(/[^A-Za-z0-9_.-]/g, '-') || 'repo';
   const state = await loadState(stateDir);
