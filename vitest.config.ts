@@ -14,6 +14,7 @@ const PURE = [
   '__tests__/unit/cloud-errors.test.ts',
   '__tests__/unit/export-files.test.ts',
   '__tests__/unit/settings.test.ts',
+  '__tests__/unit/readme-workflows.test.ts',
 ];
 
 /** Real-time and long-budget files, kept out of `npm test` so it stays fast. */
