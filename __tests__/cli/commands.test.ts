@@ -320,3 +320,43 @@ describe('a command line that speaks its own language', () => {
     }
   });
 });
+
+describe('the sandbox plays the repository as it is', () => {
+  it('shows its real commits, compares merges, opens a new pull request after a failed merge, and saves the job summary', async () => {
+    const repo = await checkout('played', 'played');
+    const catalog = ['--catalog', join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml')];
+    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+    const state = join(repo, '.flink-connectors-sandbox');
+
+    const pr = await cli(['sandbox', '--dir', repo, ...catalog], scratch);
+    expect(pr.code, pr.text).toBe(0);
+    const first = git('rev-parse', 'HEAD');
+    expect(await readFile(join(state, 'pull-1-comment.md'), 'utf8')).toContain(`\`${first.slice(0, 7)}\``);
+    const merged = await cli(['sandbox', '--dir', repo, ...catalog, '--as', 'merge'], scratch);
+    expect(merged.code, merged.text).toBe(0);
+    const summary = /job summary \(Markdown\): (\S+)/.exec(merged.text)?.[1] ?? '';
+    expect(summary, merged.text).not.toBe('');
+    expect(await readFile(summary, 'utf8')).toContain('kafka-orders');
+
+    // A second change, merged over the first: the review check compares the two merges.
+    const file = join(repo, 'connectors/streaming/kafka-orders.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('description:', 'description: v2'));
+    git('commit', '-qam', 'describe');
+    expect((await cli(['sandbox', '--dir', repo, ...catalog], scratch)).code).toBe(0);
+    const second = await cli(['sandbox', '--dir', repo, ...catalog, '--as', 'merge'], scratch);
+    expect(second.code, second.text).toBe(0);
+    expect(second.text).not.toContain('cannot compare');
+    expect(second.text).toMatch(/review check: commits [0-9a-f]{7}\.\.[0-9a-f]{7} merged/);
+
+    // A JAR the catalog does not know: the merge's apply fails; the fix comes in a new pull request.
+    await writeFile(file, (await readFile(file, 'utf8')).replace('kafka-orders-1.0.0.jar', 'kafka-orders-9.9.9.jar'));
+    git('commit', '-qam', 'unknown jar');
+    expect((await cli(['sandbox', '--dir', repo, ...catalog], scratch)).text).toContain('pull request #3');
+    const failed = await cli(['sandbox', '--dir', repo, ...catalog, '--as', 'merge'], scratch);
+    expect(failed.code, failed.text).toBe(1);
+    const failedComment = await readFile(join(state, 'pull-3-comment.md'), 'utf8');
+    const next = await cli(['sandbox', '--dir', repo, ...catalog], scratch);
+    expect(next.text).toContain('pull request #4');
+    expect(await readFile(join(state, 'pull-3-comment.md'), 'utf8')).toBe(failedComment);
+  });
+});

@@ -184,7 +184,7 @@ export function buildProgram(io: Io, inputs: readonly InputSpec[] = readInputs()
         io.env,
         out,
         settingsFor,
-        (settings) => runPipeline(settings, out),
+        (settings, reporter) => runPipeline(settings, reporter),
       );
       exitCode = result === 'failed' ? EXIT.error : EXIT.ok;
     } catch (error) {
