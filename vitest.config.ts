@@ -23,6 +23,8 @@ const LONG = ['__tests__/long/**/*.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Workflow commands written by code under test in the test process stay out of the report.
+    setupFiles: ['__tests__/support/quiet-workflow-commands.ts'],
     hookTimeout: 60_000,
     // Vitest's default on a 2-CPU machine is one worker, so every file waits for the one before.
     // Most of the end-to-end time is waiting (child processes, back-off, time limits), which more
