@@ -41,6 +41,9 @@ function exec(command: string, args: readonly string[], cwd: string, env: Record
   });
 }
 
+/** The fixture folders sit inside this repository's checkout, whose top the commands would otherwise use. */
+const HERE = ['--root', '.'];
+
 let scratch: string;
 let bin: string;
 let binDir: string;
@@ -78,22 +81,22 @@ describe('the packed command line', () => {
   });
 
   it('validates good files (exit 0) and reports bad ones as file:line:col (exit 1)', async () => {
-    const good = await cli(['validate', '--workspace-id', 'ws-1', '--namespace', 'default'], join(PROJECT_ROOT, '__fixtures__/definitions/good'));
+    const good = await cli(['validate', ...HERE, '--workspace-id', 'ws-1', '--namespace', 'default'], join(PROJECT_ROOT, '__fixtures__/definitions/good'));
     expect(good.code, good.stdout).toBe(0);
     expect(good.stdout).toContain('connector definition(s) are valid');
     expect(good.stdout).not.toContain('::');
 
-    const one = await cli(['validate', 'connectors/streaming/kafka-orders.yaml'], join(PROJECT_ROOT, 'examples'));
+    const one = await cli(['validate', ...HERE, 'connectors/streaming/kafka-orders.yaml'], join(PROJECT_ROOT, 'examples'));
     expect(one.code).toBe(0);
     expect(one.stdout).toContain('1 file(s), 1 connector(s), 0 error(s)');
 
-    const bad = await cli(['validate'], join(PROJECT_ROOT, '__fixtures__/definitions/bad'));
+    const bad = await cli(['validate', ...HERE], join(PROJECT_ROOT, '__fixtures__/definitions/bad'));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^connectors\/many-errors\.yaml:\d+:\d+: \S/m);
     expect(bad.stdout).toMatch(/^connectors\/dup-second\.yaml:\d+:\d+: .*kafka/m);
     expect(bad.stdout).not.toContain('::error');
 
-    const annotated = await cli(['validate', 'connectors/many-errors.yaml'], join(PROJECT_ROOT, '__fixtures__/definitions/bad'), laptopEnv({ GITHUB_ACTIONS: 'true' }));
+    const annotated = await cli(['validate', ...HERE, 'connectors/many-errors.yaml'], join(PROJECT_ROOT, '__fixtures__/definitions/bad'), laptopEnv({ GITHUB_ACTIONS: 'true' }));
     expect(annotated.code).toBe(1);
     expect(annotated.stdout).toMatch(/^::error title=Invalid connector definition,file=connectors\/many-errors\.yaml,line=\d+,col=\d+::/m);
   });
@@ -182,9 +185,9 @@ describe('the packed command line', () => {
     const run = (cwd: string, extra: string[] = []): Promise<Ran> => exec(command, [...args, ...extra], cwd, env);
     expect(new RegExp(hook?.files ?? '$^').test('connectors/streaming/kafka-orders.yaml')).toBe(true);
 
-    expect((await run(join(PROJECT_ROOT, 'examples'))).code).toBe(0);
-    expect((await run(join(PROJECT_ROOT, '__fixtures__/definitions/good'), ['--workspace-id', 'ws-1', '--namespace', 'default'])).code).toBe(0);
-    const bad = await run(join(PROJECT_ROOT, '__fixtures__/definitions/bad'));
+    expect((await run(join(PROJECT_ROOT, 'examples'), HERE)).code).toBe(0);
+    expect((await run(join(PROJECT_ROOT, '__fixtures__/definitions/good'), [...HERE, '--workspace-id', 'ws-1', '--namespace', 'default'])).code).toBe(0);
+    const bad = await run(join(PROJECT_ROOT, '__fixtures__/definitions/bad'), HERE);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^connectors\/many-errors\.yaml:\d+:\d+: /m);
   });
