@@ -14,6 +14,7 @@ const PURE = [
   '__tests__/unit/cloud-errors.test.ts',
   '__tests__/unit/export-files.test.ts',
   '__tests__/unit/settings.test.ts',
+  '__tests__/unit/readme-workflows.test.ts',
 ];
 
 /** Real-time and long-budget files, kept out of `npm test` so it stays fast. */
@@ -22,6 +23,8 @@ const LONG = ['__tests__/long/**/*.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Workflow commands written by code under test in the test process stay out of the report.
+    setupFiles: ['__tests__/support/quiet-workflow-commands.ts'],
     hookTimeout: 60_000,
     // Vitest's default on a 2-CPU machine is one worker, so every file waits for the one before.
     // Most of the end-to-end time is waiting (child processes, back-off, time limits), which more

@@ -47,12 +47,17 @@ export async function start(): Promise<void> {
   let secrets: readonly string[] = [];
   const fail = (error: unknown): void => {
     const message = error instanceof Error ? error.message : String(error);
-    core.setOutput('result', 'failed');
+    // The output file itself may be what failed (a runner file that is missing): the failure is still said.
+    try {
+      core.setOutput('result', 'failed');
+    } catch {
+      // setFailed below says why the run failed.
+    }
     core.setFailed(scrub(message, secrets));
   };
   process.on('unhandledRejection', fail);
-  setNoPlanOutputs(actionsReporter);
   try {
+    setNoPlanOutputs(actionsReporter);
     let settings: Settings;
     try {
       settings = readSettings();

@@ -171,7 +171,9 @@ describe('flink-connectors plan and the impact inputs', () => {
 
     const refused = await cli(args, repo);
     expect(refused.code).toBe(1);
-    expect(refused.text).toContain('protect-in-use is true');
+    expect(refused.text).toContain('--protect-in-use is true');
+    expect(refused.text).toContain('or set --protect-in-use false.');
+    expect(refused.text).not.toMatch(/protect-in-use: /);
     expect(refused.text).toContain('cache-warmer');
 
     const allowed = await cli([...args, '--protect-in-use', 'false'], repo);
@@ -193,7 +195,9 @@ describe('flink-connectors apply --yes and protect-in-use', () => {
 
     const refused = await cli(args, repo);
     expect(refused.code).toBe(1);
-    expect(refused.text).toContain('protect-in-use is true');
+    expect(refused.text).toContain('--protect-in-use is true');
+    expect(refused.text).toContain('or set --protect-in-use false.');
+    expect(refused.text).not.toMatch(/protect-in-use: /);
     expect(refused.text).toContain('cache-warmer');
     expect(emulator.connectors('ws-cli-protect', 'default')).toHaveLength(1);
 
@@ -218,7 +222,8 @@ describe('flink-connectors export', () => {
     emulator.resetStats();
     const bad = await cli(['plan', '--endpoint', emulator.url, '--timeout', 'soon'], scratch);
     expect(bad.code).toBe(1);
-    expect(bad.text).toContain('error: Input `timeout` must be a duration such as 90s, 10m or 1h, got "soon".');
+    // A terminal's messages name its options, not the action's inputs.
+    expect(bad.text).toContain('error: Option `--timeout` must be a duration such as 90s, 10m or 1h, got "soon".');
     expect(emulator.stats().total).toBe(0);
   });
 });
@@ -228,13 +233,130 @@ describe('flink-connectors sandbox --catalog', () => {
     const repo = join(scratch, 'with-catalog');
     await cp(join(PROJECT_ROOT, 'examples'), repo, { recursive: true });
     const catalog = join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml');
-    const pr = await cli(['sandbox', '--repo', 'with-catalog', '--catalog', catalog], scratch);
+    const pr = await cli(['sandbox', '--dir', 'with-catalog', '--catalog', catalog], scratch);
     expect(pr.code, pr.text).toBe(0);
-    const merge = await cli(['sandbox', '--repo', 'with-catalog', '--catalog', catalog, '--as', 'merge'], scratch);
+    const merge = await cli(['sandbox', '--dir', 'with-catalog', '--catalog', catalog, '--as', 'merge'], scratch);
     expect(merge.code, merge.text).toBe(0);
     const state = JSON.parse(await readFile(join(repo, '.flink-connectors-sandbox', 'state.json'), 'utf8')) as { targets: Array<{ namespace: string; connectors: Array<{ name: string; properties: Array<{ key: string }> }> }> };
     const kafka = state.targets.find((t) => t.namespace === 'default')?.connectors.find((c) => c.name === 'kafka-orders');
     // Only the catalog knows the JAR's properties.
     expect(kafka?.properties.map((p) => p.key)).toContain('topic');
+  });
+});
+
+describe('a command line that speaks its own language', () => {
+  it('prints its version', async () => {
+    const pkg = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const shown = await cli(['--version'], scratch);
+    expect(shown.code).toBe(0);
+    expect(shown.text.trim()).toBe(pkg.version);
+  });
+
+  it('lists on plan and apply only the options a terminal run uses; keyless sign-in only where an ID token can be had', async () => {
+    const help = async (command: string, env: Record<string, string> = {}): Promise<string> => (await cli([command, '--help'], scratch, { env })).text;
+    const action = ['--drift-issue', '--fail-on-drift', '--export-path', '--allow-unreviewed-changes', '--role-arn', '--oidc-provider-arn', '--audience', '--sts-endpoint', '--role-session-name'];
+    for (const command of ['plan', 'apply']) {
+      const text = await help(command);
+      expect(text).toContain('--allow-deletes');
+      for (const flag of action) expect(text).not.toContain(flag);
+    }
+    expect(await help('export')).toContain('--export-path');
+    const inJob = await help('plan', { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/?x=1' });
+    expect(inJob).toContain('--role-arn');
+    expect(inJob).toContain('--oidc-provider-arn');
+  });
+
+  it('names the option, not the input, in a refusal of the plan', async () => {
+    const repo = await checkout('deletes', 'deletes');
+    const applied = await cli(['apply', '--yes', '--endpoint', emulator.url], repo);
+    expect(applied.code, applied.text).toBe(0);
+    await rm(join(repo, 'connectors/lookups.yaml'));
+    const refused = await cli(['plan', '--endpoint', emulator.url, '--prune', '--allow-deletes', 'false'], repo);
+    expect(refused.code).toBe(1);
+    expect(refused.text).toContain('--allow-deletes is false, but the plan deletes');
+    expect(refused.text).not.toMatch(/(^|[^-])allow-deletes is false/m);
+  });
+
+  it('prints the plan once on apply --yes', async () => {
+    const repo = await checkout('once', 'once');
+    const applied = await cli(['apply', '--yes', '--endpoint', emulator.url], repo);
+    expect(applied.code, applied.text).toBe(0);
+    expect(applied.text.match(/^Plan: /gm)).toHaveLength(1);
+    expect(applied.text.match(/\+ register kafka-orders/g)).toHaveLength(1);
+    expect(applied.text).toContain('Applying because --yes was given');
+    expect(applied.text).not.toContain('Applying anyway');
+    expect(applied.text).toMatch(/^Apply: 4 done/m);
+  });
+
+  it('sandbox takes the folder as --dir: --repo is owner/name', async () => {
+    const wrong = await cli(['sandbox', '--repo', 'some-dir'], scratch);
+    expect(wrong.code).toBe(1);
+    expect(wrong.text).toContain('--dir');
+  });
+
+  it('validates from a subfolder of the checkout as from its top, as git finds the repository', async () => {
+    const repo = await checkout('subfolder', 'subfolder');
+    const file = join(repo, 'connectors/streaming/kafka-orders.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('connector_type:', 'connector_typo:'));
+    const fromTop = await cli(['validate'], repo);
+    expect(fromTop.code).toBe(1);
+    const fromBelow = await cli(['validate'], join(repo, 'connectors/streaming'));
+    expect(fromBelow.code, fromBelow.text).toBe(1);
+    expect(fromBelow.text).toContain('connectors/streaming/kafka-orders.yaml:');
+  });
+
+  it('says what is missing when apply --repo runs outside a git checkout, and sends nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fca-nogit-'));
+    try {
+      await cp(join(PROJECT_ROOT, 'examples'), dir, { recursive: true });
+      emulator.resetStats();
+      const run = await cli(['apply', '--yes', '--endpoint', emulator.url, '--repo', 'acme/nogit'], dir, { env: { GH_TOKEN: TOKEN, GITHUB_API_URL: github.url } });
+      expect(run.code).toBe(1);
+      expect(run.text).toContain('not a git checkout');
+      expect(run.text).toContain('acme/nogit');
+      expect(emulator.stats().total).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the sandbox plays the repository as it is', () => {
+  it('shows its real commits, compares merges, opens a new pull request after a failed merge, and saves the job summary', async () => {
+    const repo = await checkout('played', 'played');
+    const catalog = ['--catalog', join(PROJECT_ROOT, '__fixtures__/catalog/catalog.yaml')];
+    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+    const state = join(repo, '.flink-connectors-sandbox');
+
+    const pr = await cli(['sandbox', '--dir', repo, ...catalog], scratch);
+    expect(pr.code, pr.text).toBe(0);
+    const first = git('rev-parse', 'HEAD');
+    expect(await readFile(join(state, 'pull-1-comment.md'), 'utf8')).toContain(`\`${first.slice(0, 7)}\``);
+    const merged = await cli(['sandbox', '--dir', repo, ...catalog, '--as', 'merge'], scratch);
+    expect(merged.code, merged.text).toBe(0);
+    const summary = /job summary \(Markdown\): (\S+)/.exec(merged.text)?.[1] ?? '';
+    expect(summary, merged.text).not.toBe('');
+    expect(await readFile(summary, 'utf8')).toContain('kafka-orders');
+
+    // A second change, merged over the first: the review check compares the two merges.
+    const file = join(repo, 'connectors/streaming/kafka-orders.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('description:', 'description: v2'));
+    git('commit', '-qam', 'describe');
+    expect((await cli(['sandbox', '--dir', repo, ...catalog], scratch)).code).toBe(0);
+    const second = await cli(['sandbox', '--dir', repo, ...catalog, '--as', 'merge'], scratch);
+    expect(second.code, second.text).toBe(0);
+    expect(second.text).not.toContain('cannot compare');
+    expect(second.text).toMatch(/review check: commits [0-9a-f]{7}\.\.[0-9a-f]{7} merged/);
+
+    // A JAR the catalog does not know: the merge's apply fails; the fix comes in a new pull request.
+    await writeFile(file, (await readFile(file, 'utf8')).replace('kafka-orders-1.0.0.jar', 'kafka-orders-9.9.9.jar'));
+    git('commit', '-qam', 'unknown jar');
+    expect((await cli(['sandbox', '--dir', repo, ...catalog], scratch)).text).toContain('pull request #3');
+    const failed = await cli(['sandbox', '--dir', repo, ...catalog, '--as', 'merge'], scratch);
+    expect(failed.code, failed.text).toBe(1);
+    const failedComment = await readFile(join(state, 'pull-3-comment.md'), 'utf8');
+    const next = await cli(['sandbox', '--dir', repo, ...catalog], scratch);
+    expect(next.text).toContain('pull request #4');
+    expect(await readFile(join(state, 'pull-3-comment.md'), 'utf8')).toBe(failedComment);
   });
 });

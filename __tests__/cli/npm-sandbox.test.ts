@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox -- --repo DIR` from a clone of this repository: DIR is meant from where the
+ * `npm run sandbox -- --dir DIR` from a clone of this repository: DIR is meant from where the
  * command was typed, not from the package folder npm runs the script in.
  */
 import { spawn } from 'node:child_process';
@@ -41,7 +41,7 @@ describe('npm run sandbox', () => {
       'connector_name: orders\nconnector_type: orders-kafka\njar_url: oss://my-bucket/orders-kafka-1.0.0.jar\nworkspace_id: ws-mine\nnamespace_name: dev\nsource: true\n',
     );
 
-    const ran = await npm(['--prefix', PROJECT_ROOT, 'run', 'sandbox', '--', '--repo', 'my-repo'], scratch);
+    const ran = await npm(['--prefix', PROJECT_ROOT, 'run', 'sandbox', '--', '--dir', 'my-repo'], scratch);
     expect(ran.code, ran.output).toBe(0);
     expect(ran.output).toContain('Plan: 1 to register, 0 to replace, 0 to delete.');
     expect(ran.output).toContain('posted the plan comment');

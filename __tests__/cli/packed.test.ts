@@ -41,6 +41,9 @@ function exec(command: string, args: readonly string[], cwd: string, env: Record
   });
 }
 
+/** The fixture folders sit inside this repository's checkout, whose top the commands would otherwise use. */
+const HERE = ['--root', '.'];
+
 let scratch: string;
 let bin: string;
 let binDir: string;
@@ -78,22 +81,22 @@ describe('the packed command line', () => {
   });
 
   it('validates good files (exit 0) and reports bad ones as file:line:col (exit 1)', async () => {
-    const good = await cli(['validate', '--workspace-id', 'ws-1', '--namespace', 'default'], join(PROJECT_ROOT, '__fixtures__/definitions/good'));
+    const good = await cli(['validate', ...HERE, '--workspace-id', 'ws-1', '--namespace', 'default'], join(PROJECT_ROOT, '__fixtures__/definitions/good'));
     expect(good.code, good.stdout).toBe(0);
     expect(good.stdout).toContain('connector definition(s) are valid');
     expect(good.stdout).not.toContain('::');
 
-    const one = await cli(['validate', 'connectors/streaming/kafka-orders.yaml'], join(PROJECT_ROOT, 'examples'));
+    const one = await cli(['validate', ...HERE, 'connectors/streaming/kafka-orders.yaml'], join(PROJECT_ROOT, 'examples'));
     expect(one.code).toBe(0);
     expect(one.stdout).toContain('1 file(s), 1 connector(s), 0 error(s)');
 
-    const bad = await cli(['validate'], join(PROJECT_ROOT, '__fixtures__/definitions/bad'));
+    const bad = await cli(['validate', ...HERE], join(PROJECT_ROOT, '__fixtures__/definitions/bad'));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^connectors\/many-errors\.yaml:\d+:\d+: \S/m);
     expect(bad.stdout).toMatch(/^connectors\/dup-second\.yaml:\d+:\d+: .*kafka/m);
     expect(bad.stdout).not.toContain('::error');
 
-    const annotated = await cli(['validate', 'connectors/many-errors.yaml'], join(PROJECT_ROOT, '__fixtures__/definitions/bad'), laptopEnv({ GITHUB_ACTIONS: 'true' }));
+    const annotated = await cli(['validate', ...HERE, 'connectors/many-errors.yaml'], join(PROJECT_ROOT, '__fixtures__/definitions/bad'), laptopEnv({ GITHUB_ACTIONS: 'true' }));
     expect(annotated.code).toBe(1);
     expect(annotated.stdout).toMatch(/^::error title=Invalid connector definition,file=connectors\/many-errors\.yaml,line=\d+,col=\d+::/m);
   });
@@ -146,13 +149,13 @@ describe('the packed command line', () => {
       `connector_name: orders\nconnector_type: orders-kafka\njar_url: oss://my-bucket/orders-kafka-${version}.jar\nworkspace_id: ws-mine\nnamespace_name: dev\nsource: true\n`;
     await writeFile(file, definition('1.0.0'));
 
-    const plan = await cli(['sandbox', '--repo', repo], scratch);
+    const plan = await cli(['sandbox', '--dir', repo], scratch);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout).toContain('pull request #1');
     expect(plan.stdout).toContain('Plan: 1 to register, 0 to replace, 0 to delete.');
     expect(plan.stdout).toContain('posted the plan comment');
 
-    const merge = await cli(['sandbox', '--repo', repo, '--as', 'merge'], scratch);
+    const merge = await cli(['sandbox', '--dir', repo, '--as', 'merge'], scratch);
     expect(merge.code, merge.stdout + merge.stderr).toBe(0);
     expect(merge.stdout).toContain('merge of pull request #1');
     expect(merge.stdout).toContain('registered orders in ws-mine/dev');
@@ -160,7 +163,7 @@ describe('the packed command line', () => {
     expect(merge.stdout).not.toContain('unreviewed');
 
     await writeFile(file, definition('1.1.0'));
-    const bump = await cli(['sandbox', '--repo', repo], scratch);
+    const bump = await cli(['sandbox', '--dir', repo], scratch);
     expect(bump.code, bump.stdout + bump.stderr).toBe(0);
     expect(bump.stdout).toContain('pull request #2');
     expect(bump.stdout).toContain('Plan: 0 to register, 1 to replace, 0 to delete.');
@@ -182,9 +185,9 @@ describe('the packed command line', () => {
     const run = (cwd: string, extra: string[] = []): Promise<Ran> => exec(command, [...args, ...extra], cwd, env);
     expect(new RegExp(hook?.files ?? '$^').test('connectors/streaming/kafka-orders.yaml')).toBe(true);
 
-    expect((await run(join(PROJECT_ROOT, 'examples'))).code).toBe(0);
-    expect((await run(join(PROJECT_ROOT, '__fixtures__/definitions/good'), ['--workspace-id', 'ws-1', '--namespace', 'default'])).code).toBe(0);
-    const bad = await run(join(PROJECT_ROOT, '__fixtures__/definitions/bad'));
+    expect((await run(join(PROJECT_ROOT, 'examples'), HERE)).code).toBe(0);
+    expect((await run(join(PROJECT_ROOT, '__fixtures__/definitions/good'), [...HERE, '--workspace-id', 'ws-1', '--namespace', 'default'])).code).toBe(0);
+    const bad = await run(join(PROJECT_ROOT, '__fixtures__/definitions/bad'), HERE);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^connectors\/many-errors\.yaml:\d+:\d+: /m);
   });

@@ -66,7 +66,9 @@ describe('command-line settings go through the action validation', () => {
     const bad = { timeout: 'banana', parallelism: '0', endpoint: 'ftp://x' };
     const cli = problemsOf(() => cliSettings({ command: 'plan', options: bad, inputs, env: {}, cwd: '/repo' }));
     expect(cli).toHaveLength(3);
-    expect(cli).toEqual(problemsOf(() => actionSettings(bad)));
+    // The same messages, naming the options where the action names its inputs.
+    expect(cli).toEqual(problemsOf(() => actionSettings(bad)).map((p) => p.replace(/Input `([a-z-]+)`/, 'Option `--$1`')));
+    expect(cli[0]).toMatch(/^Option `--/);
   });
 
   it('takes the token from GITHUB_TOKEN or GH_TOKEN only with --repo, and checks --repo', () => {
@@ -81,11 +83,13 @@ describe('command-line settings go through the action validation', () => {
 });
 
 describe('command-line options come from action.yml', () => {
-  it('offers every input as an option of plan, apply and export, except those given another way', () => {
-    const expected = inputs.filter((s) => !NOT_OPTIONS.has(s.name)).map((s) => `--${s.name}`);
+  it('offers every input as an option of plan, apply and export, except those given another way or meaningless on a terminal', () => {
+    const terminal = new Set(['drift-issue', 'fail-on-drift', 'export-path', 'allow-unreviewed-changes', 'role-arn', 'oidc-provider-arn', 'role-session-name', 'audience', 'sts-endpoint']);
+    const expected = inputs.filter((s) => !NOT_OPTIONS.has(s.name) && !terminal.has(s.name)).map((s) => `--${s.name}`);
     expect(expected.length).toBeGreaterThan(10);
     for (const command of ['plan', 'apply', 'export']) expect(optionsOf(command)).toEqual(expect.arrayContaining(expected));
     expect(optionsOf('plan')).not.toContain('--access-key-secret');
+    expect(optionsOf('export')).toContain('--export-path');
   });
 
   it('makes an input added to action.yml an option with no other edit', () => {

@@ -3,10 +3,10 @@
  * the pull requests merged since the last recorded apply (the reviewed set): a re-run finishes
  * what a partly failed apply left, and an apply that carries two merged PRs is applied. Anything
  * outside the set is refused, whatever the event and whether comments are on, and a merged PR the
- * lookup cannot list yet is found from the commit message.
+ * lookup cannot list yet is found from the commit message (that wait is real time: `__tests__/long/review-set-wait.test.ts`).
  */
 import { describe, expect, it } from 'vitest';
-import { KILL_AFTER_MS, consoleApi } from '../support/fault-kit.js';
+import { KILL_AFTER_MS } from '../support/fault-kit.js';
 import { errorsOf, explain, recordedConnectors } from '../support/record.js';
 import { merge, planOn, pullLookups } from '../support/review.js';
 import { connectorYaml, JARS, NS, OWNER, pushPayload, REPO, type World, worldPerTest, WS } from '../support/world.js';
@@ -80,18 +80,6 @@ describe('the reviewed set', () => {
 });
 
 describe('fail closed', () => {
-  it('an empty PR lookup falls back to the commit message, confirmed by merge_commit_sha', async () => {
-    await world.write({ 'connectors/kafka.yaml': KAFKA });
-    await planOn(world, 31);
-    const sha = 'd1'.repeat(20);
-    merge(world, 31, sha);
-    world.github.lagPullsForCommit(OWNER, REPO, sha, 1000);
-    const run = await world.apply({ sha, killAfterMs: KILL_AFTER_MS });
-    expect(run.exitCode, explain(run)).toBe(0);
-    expect(run.stdout).toContain('merged pull request #31 found for d1d1d1d by the commit message');
-    expect(live(world)).toEqual(['kafka-orders']);
-  });
-
   it('a lookup that lags only briefly is retried', async () => {
     await world.write({ 'connectors/kafka.yaml': KAFKA });
     await planOn(world, 32);
@@ -184,28 +172,5 @@ describe('comments written by the previous release', () => {
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run).join('\n')).toContain('The plan differs from the one reviewed on pull request #92');
     expect(live(world)).toEqual([]);
-  });
-});
-
-describe('a reviewed register that turns out live', () => {
-  it('is adopted by the re-run', async () => {
-    await world.write({ 'connectors/kafka.yaml': KAFKA });
-    await planOn(world, 81);
-    const sha = 'a8'.repeat(20);
-    merge(world, 81, sha);
-    // The registration happens, but is not listed before the apply gives up.
-    world.emulator.setVisibilityDelay(4_000);
-    const first = await world.apply({ sha, inputs: { timeout: '2s' } });
-    expect(first.exitCode, explain(first)).toBe(1);
-    world.emulator.setVisibilityDelay(0);
-    const console = consoleApi(world.emulator);
-    while ((await console.list({ workspaceId: WS, namespace: NS })).length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
-    world.emulator.resetStats();
-
-    const rerun = await world.apply({ sha });
-    expect(rerun.exitCode, explain(rerun)).toBe(0);
-    expect(rerun.stdout).toContain('review check: 1 of 1 planned change(s) are in the reviewed set');
-    expect(world.emulator.stats().calls.RegisterCustomConnector ?? 0).toBe(0);
-    expect(Object.keys(recordedConnectors(world))).toEqual(['kafka-orders']);
   });
 });

@@ -7,7 +7,7 @@ if (process.env.GITHUB_ACTIONS !== 'true') {
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (typeof chunk === 'string' && chunk.startsWith('::debug::') ? true : write(chunk, ...rest))) as typeof process.stdout.write;
 }
 
-// `npm run sandbox -- --repo DIR` runs in this package's folder; DIR is meant from where it was typed.
+// `npm run sandbox -- --dir DIR` runs in this package's folder; DIR is meant from where it was typed.
 const cwd = process.env.npm_lifecycle_event === 'sandbox' && process.env.npm_package_name === 'flink-connector-action' ? (process.env.INIT_CWD ?? process.cwd()) : process.cwd();
 
 process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd });

@@ -23,6 +23,34 @@ export interface InputSpec {
  */
 export const NOT_OPTIONS: ReadonlySet<string> = new Set(['command', 'github-token', 'access-key-id', 'access-key-secret', 'security-token', 'comment']);
 
+/** Keyless sign-in trades the job's GitHub ID token: only a workflow job with `id-token: write` has one. */
+const OIDC = new Set(['role-arn', 'oidc-provider-arn', 'role-session-name', 'audience', 'sts-endpoint']);
+
+/**
+ * Inputs that mean something only to some commands: the drift check (`command: check`) is the
+ * action's alone, `export-path` is where export writes, and apply allows itself to be unreviewed
+ * once the terminal confirmed the plan.
+ */
+const ONLY_FOR: Readonly<Record<string, readonly string[]>> = {
+  'drift-issue': [],
+  'fail-on-drift': [],
+  'export-path': ['export'],
+  'allow-unreviewed-changes': [],
+};
+
+/** Whether `command` offers the input as an option, in this environment. */
+export function offers(command: string, name: string, env: NodeJS.ProcessEnv): boolean {
+  if (NOT_OPTIONS.has(name)) return false;
+  if (OIDC.has(name)) return !!env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  return ONLY_FOR[name]?.includes(command) ?? true;
+}
+
+/** The package's own version, from the package.json beside action.yml. */
+export function packageVersion(): string {
+  const file = join(dirname(actionYmlPath()), 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
+}
+
 /** action.yml, found from this module upwards: `dist/cli.js` and `src/cli/inputs.ts` both reach the package root. */
 export function actionYmlPath(from = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = dirname(dir)) {

@@ -1,5 +1,5 @@
 /**
- * `flink-connectors sandbox --repo DIR`: the action on the user's own files with no cloud account
+ * `flink-connectors sandbox --dir DIR`: the action on the user's own files with no cloud account
  * and no GitHub. Each run starts the workspace emulator and the GitHub stand-in, restores their
  * state from a folder, plays one event (a pull request's plan, or the merge's apply, with the
  * apply == reviewed check) through `run()`, and saves the state again.
@@ -14,6 +14,7 @@ import { loadDefinitions } from '../definitions/validate.js';
 import type { EventInfo, Settings } from '../settings.js';
 import { deriveCatalog } from '../sandbox/catalog.js';
 import { type SandboxState, loadState, newSha, restore, saveState, snapshot } from '../sandbox/state.js';
+import { headCommit } from './settings.js';
 import type { TerminalReporter } from './terminal-reporter.js';
 
 /** Credentials the emulator accepts: valid only against it. */
@@ -34,26 +35,37 @@ export interface SandboxOptions {
 /** Builds the run's settings from the sandbox's overrides and the event it plays. */
 export type SettingsFor = (overrides: Record<string, string>, event: EventInfo, env: NodeJS.ProcessEnv) => Settings | undefined;
 
-/** The next pull request's number and commit, or the one a merge completes. */
-function eventFor(play: Play, state: SandboxState, repo: string): { event: EventInfo; pull: NonNullable<SandboxState['pull']> } {
+/**
+ * The next pull request's number and commit, or the one a merge completes. `commit` is the
+ * checkout's HEAD (a made-up one outside git). A merge whose apply failed stays merged, as on GitHub:
+ * `--as merge` runs its apply again, `--as pr` opens the next pull request.
+ */
+function eventFor(play: Play, state: SandboxState, repo: string, commit: string): { event: EventInfo; pull: NonNullable<SandboxState['pull']> } {
   const open = state.pull && !state.pull.merged ? state.pull : undefined;
   const base = { owner: OWNER, repo, fromFork: false };
   if (play === 'pr') {
-    const pull = { number: open?.number ?? (state.pull?.number ?? 0) + 1, sha: newSha(), merged: false };
+    const pull = { number: open?.number ?? (state.pull?.number ?? 0) + 1, sha: commit, merged: false };
     return { pull, event: { ...base, name: 'pull_request', sha: pull.sha, pullNumber: pull.number, pushToDefaultBranch: false } };
   }
-  // A merge with no pull request open is a push straight to the default branch.
-  const pull = { number: open?.number ?? state.pull?.number ?? 0, sha: open?.sha ?? newSha(), merged: true };
+  // A merge with no pull request open (nor one to retry) is a push straight to the default branch.
+  const merging = open ?? (state.pull?.failed ? state.pull : undefined);
+  const pull = { number: merging?.number ?? 0, sha: merging?.sha ?? commit, merged: true };
   return { pull, event: { ...base, name: 'push', sha: pull.sha, pushToDefaultBranch: true } };
 }
 
-export async function runSandbox(options: SandboxOptions, env: NodeJS.ProcessEnv, out: TerminalReporter, settingsFor: SettingsFor, runPipeline: (settings: Settings) => Promise<string>): Promise<string> {
+export async function runSandbox(
+  options: SandboxOptions,
+  env: NodeJS.ProcessEnv,
+  out: TerminalReporter,
+  settingsFor: SettingsFor,
+  runPipeline: (settings: Settings, out: TerminalReporter) => Promise<string>,
+): Promise<string> {
   const repoDir = resolve(options.repoDir);
-  if (!(await stat(repoDir).catch(() => undefined))?.isDirectory()) throw new Error(`--repo ${repoDir} is not a directory: give the checkout of your repository.`);
+  if (!(await stat(repoDir).catch(() => undefined))?.isDirectory()) throw new Error(`--dir ${repoDir} is not a directory: give the checkout of your repository.`);
   const stateDir = resolve(options.stateDir ?? resolve(repoDir, '.flink-connectors-sandbox'));
   const repo = basename(repoDir).replace(/[^A-Za-z0-9_.-]/g, '-') || 'repo';
   const state = await loadState(stateDir);
-  const { event, pull } = eventFor(options.play, state, repo);
+  const { event, pull } = eventFor(options.play, state, repo, headCommit(repoDir) || newSha());
 
   // Settings are built before the servers start, to read the definitions the catalog comes from.
   const draft = settingsFor({}, event, env);
@@ -67,10 +79,10 @@ export async function runSandbox(options: SandboxOptions, env: NodeJS.ProcessEnv
   const github = await startGitHubFake({ token: TOKEN });
   try {
     const servers = { emulator, github, token: TOKEN, owner: OWNER, repo };
-    await restore(state, servers);
-    if (options.play === 'merge' && pull.number > 0) {
-      github.setPullsForCommit(OWNER, repo, pull.sha, [{ number: pull.number, merged_at: new Date().toISOString(), state: 'closed', head: { sha: pull.sha } }]);
-    }
+    // The merge's commit joins the default branch (once: a retried apply merges nothing new).
+    const merges = [...(state.merges ?? [])];
+    if (options.play === 'merge' && !merges.some((m) => m.sha === pull.sha && m.number === pull.number)) merges.push({ number: pull.number, sha: pull.sha });
+    await restore({ ...state, merges }, servers);
     out.info(`sandbox: ${options.play === 'pr' ? `pull request #${pull.number}` : pull.number > 0 ? `merge of pull request #${pull.number}` : 'push to the default branch'} on ${repoDir}; state in ${stateDir}`);
     const settings = settingsFor(
       { endpoint: emulator.url, 'access-key-id': KEY_ID, 'access-key-secret': KEY_SECRET, 'github-token': TOKEN, comment: 'true', command: 'auto' },
@@ -78,8 +90,15 @@ export async function runSandbox(options: SandboxOptions, env: NodeJS.ProcessEnv
       { ...env, GITHUB_API_URL: github.url },
     );
     if (!settings) return 'failed';
-    const result = await runPipeline(settings);
-    await saveState(stateDir, await snapshot(servers, state, catalog, result === 'failed' && options.play === 'merge' ? { ...pull, merged: false } : pull));
+    let summary = '';
+    const result = await runPipeline(settings, { ...out, summary: async (markdown) => void (summary += markdown) });
+    const played = options.play === 'merge' ? { ...pull, failed: result === 'failed' } : pull;
+    await saveState(stateDir, { ...(await snapshot(servers, state, catalog, played)), merges });
+    if (summary) {
+      const file = join(stateDir, pull.number > 0 ? `pull-${pull.number}-${options.play}-summary.md` : 'push-summary.md');
+      await writeFile(file, summary);
+      out.info(`the job summary (Markdown): ${file}`);
+    }
     // What reviewers would read on the pull request, where a user can open it.
     const comment = pull.number > 0 ? github.comments(OWNER, repo, pull.number).at(-1) : undefined;
     if (comment) {

@@ -8,7 +8,8 @@
  * Credentials default to ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET
  * (and ALIBABA_CLOUD_SECURITY_TOKEN), else the demo pair of demo-credentials.ts.
  * Prints `endpoint: HOST:PORT` once listening (with --port 0 the port is chosen
- * by the system), then runs until SIGINT or SIGTERM.
+ * by the system), and with the demo key the command line to plan against it; then
+ * runs until SIGINT or SIGTERM.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -101,8 +102,11 @@ async function main(): Promise<void> {
   console.log(`endpoint: ${emulator.endpoint}`);
   console.log(`catalog: ${settings.catalogPath} (${Object.keys(settings.options.catalog).length} JARs)`);
   if (settings.demoKey) {
-    console.log(`demo credentials: AccessKeyId ${accessKeyId}; the secret is DEMO_ACCESS_KEY_SECRET in src/emulator/demo-credentials.ts`);
+    // The demo pair opens nothing but this emulator, so it is printed whole: one copy-paste to use it.
+    console.log(`demo credentials: AccessKeyId ${accessKeyId}, AccessKeySecret ${DEMO_ACCESS_KEY_SECRET} (valid only here)`);
     console.log('  (pass --access-key-id/--access-key-secret or set ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET to use your own pair)');
+    console.log('the command line against it:');
+    console.log(`  ALIBABA_CLOUD_ACCESS_KEY_ID=${accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${DEMO_ACCESS_KEY_SECRET} flink-connectors plan --endpoint ${emulator.url}`);
   } else {
     console.log(`accepting AccessKeyId ${accessKeyId}`);
   }

@@ -29,8 +29,10 @@ export interface SandboxState {
   /** Oldest first. */
   readonly deployments: readonly SavedDeployment[];
   readonly comments: ReadonlyArray<{ readonly issue: number; readonly body: string; readonly user: FakeUser }>;
-  /** The latest pull request played: planned on `sha`, merged or still open. */
-  readonly pull?: { readonly number: number; readonly sha: string; readonly merged: boolean };
+  /** The latest pull request played: planned on `sha`, merged or still open; `failed`: merged, and its apply failed. */
+  readonly pull?: { readonly number: number; readonly sha: string; readonly merged: boolean; readonly failed?: boolean };
+  /** The default branch the merges made, oldest first (`number` 0: a push with no pull request). */
+  readonly merges?: ReadonlyArray<{ readonly number: number; readonly sha: string }>;
 }
 
 export const EMPTY_STATE: SandboxState = { catalog: {}, targets: [], deployments: [], comments: [] };
@@ -67,6 +69,9 @@ export interface Servers {
 /** Puts the saved workspaces, records and comments into freshly started servers. */
 export async function restore(state: SandboxState, s: Servers): Promise<void> {
   for (const t of state.targets) s.emulator.seed(t.workspaceId, t.namespace, t.connectors);
+  // The default branch, so an apply's review check can compare its commit with the last applied one.
+  s.github.pushCommits(s.owner, s.repo, (state.merges ?? []).map((m) => ({ sha: m.sha, message: m.number > 0 ? `Merge pull request #${m.number}` : 'push' })));
+  for (const m of state.merges ?? []) if (m.number > 0) s.github.addMergedPull(s.owner, s.repo, { number: m.number, merge_commit_sha: m.sha, head: { sha: m.sha } });
   for (const c of state.comments) s.github.addComment(s.owner, s.repo, c.issue, c.body, c.user);
   const octokit = createOctokit(s.token, s.github.url);
   for (const d of state.deployments) {
