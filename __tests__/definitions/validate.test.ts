@@ -271,3 +271,57 @@ describe('loadDefinitions: pre-signed URLs', () => {
     expect(loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS).errors).toEqual([]);
   });
 });
+
+describe('loadDefinitions: tokens in URLs', () => {
+  it.each([
+    ['a GitHub token', 'https://raw.example.com/k.jar?token=ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 'ghp_ABCDEF'],
+    ['an access_token', 'https://gitlab.example.com/k.jar?access_token=s3cr3t-v4lue', 's3cr3t-v4lue'],
+    ['a private_token', 'https://gitlab.example.com/k.jar?private_token=s3cr3t-v4lue', 's3cr3t-v4lue'],
+    ['an access_token in the fragment', 'https://host.example.com/k.jar#access_token=s3cr3t-v4lue', 's3cr3t-v4lue'],
+    ['a GCS V4 signature', 'https://storage.googleapis.com/b/k.jar?X-Goog-Credential=sa%40p&X-Goog-Signature=5ec12e7', '5ec12e7'],
+  ])('refuses %s in jar_url and dependencies, without showing it', (_kind, url, secret) => {
+    const content = `connector_name: a\nconnector_type: a\njar_url: "${url}"\ndependencies:\n  - "${url}"\n`;
+    const { errors, connectors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(connectors).toEqual([]);
+    expect(errors.map((e) => e.location.line)).toEqual([3, 5]);
+    expect(errors[0]?.message).toMatch(/^`jar_url` (carries a credential|is a pre-signed URL)/);
+    expect(errors[1]?.message).toMatch(/^item 1 of `dependencies` (carries a credential|is a pre-signed URL)/);
+    for (const e of errors) expect(e.message).not.toContain(secret);
+  });
+});
+
+describe('loadDefinitions: dependencies are URLs as jar_url is', () => {
+  it.each([
+    ['s3://bucket/add.jar', 'scheme `s3`'],
+    ['hdfs://nn/add.jar', 'scheme `hdfs`'],
+    ['add.jar', 'no scheme'],
+  ])('refuses %s', (dep, found) => {
+    const content = `connector_name: a\nconnector_type: a\njar_url: oss://b/a.jar\ndependencies:\n  - oss://b/ok.jar\n  - ${dep}\n`;
+    const { errors, connectors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(connectors).toEqual([]);
+    expect(errors).toEqual([
+      { message: `item 2 of \`dependencies\` must be an \`oss://\`, \`https://\` or \`http://\` URL, found ${found}`, location: { file: 'c.yaml', line: 6, column: 5 } },
+    ]);
+  });
+});
+
+describe('loadDefinitions: every problem at once', () => {
+  it('reports a duplicate in the same run as the bad jar_url of the first declaration, on the later one', () => {
+    const first = 'connector_name: kafka\nconnector_type: kafka\njar_url: s3://b/k.jar\n';
+    const second = 'connector_name: kafka\nconnector_type: kafka-2\njar_url: oss://b/k2.jar\n';
+    const { errors, connectors } = loadDefinitions([{ path: 'a.yaml', content: first }, { path: 'b.yaml', content: second }], INPUT_DEFAULTS);
+    expect(connectors).toEqual([]);
+    expect(errors.map((e) => `${e.location.file}:${e.location.line}`)).toEqual(['a.yaml:3', 'b.yaml:1']);
+    expect(errors[0]?.message).toContain('`jar_url` must be an `oss://`');
+    expect(errors[1]?.message).toContain('connector `kafka` is declared twice');
+    expect(errors[1]?.message).toContain('first at a.yaml:1');
+  });
+
+  it('reports both when the later declaration has the bad jar_url', () => {
+    const first = 'connector_name: kafka\nconnector_type: kafka\njar_url: oss://b/k.jar\n';
+    const second = 'connector_name: kafka\nconnector_type: kafka-2\njar_url: "https://h.example.com/k.jar?token=abc"\n';
+    const { errors } = loadDefinitions([{ path: 'a.yaml', content: first }, { path: 'b.yaml', content: second }], INPUT_DEFAULTS);
+    expect(errors.map((e) => `${e.location.file}:${e.location.line}`)).toEqual(['b.yaml:1', 'b.yaml:3']);
+    expect(errors[0]?.message).toContain('first at a.yaml:1');
+  });
+});
