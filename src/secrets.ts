@@ -23,7 +23,7 @@ const TOKEN_SHAPES: ReadonlyArray<{ readonly what: string; readonly pattern: Reg
   { what: 'a Slack token', pattern: /\bxox[abposre]-[A-Za-z0-9-]{8,}/g },
   { what: 'an AWS access key ID', pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
   // STS access key IDs start with `STS.`, STS security tokens with `CAIS`.
-  { what: 'an Alibaba Cloud STS credential', pattern: /\b(?:STS\.[A-Za-z0-9]{12,}|CAIS[A-Za-z0-9+/=_-]{20,})/g },
+  { what: 'an Alibaba Cloud STS credential', pattern: /\b(?:STS\.[A-Za-z0-9]{12,}|CAIS[A-Za-z0-9+/=_%-]{20,})/g },
   { what: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g },
   { what: 'a bearer token', pattern: /\bBearer(?:\s+|%20|\+)[A-Za-z0-9._~+/-]{16,}=*/gi },
 ];
@@ -59,7 +59,8 @@ function spellings(secret: string): RegExp {
     const code = c.codePointAt(0) ?? 0;
     const hex = code.toString(16);
     const utf8 = [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
-    const forms = [escapeRegExp(c), `&#0*${code};`, anyCase(`&#x0*${hex};`), `\\\\u0*${anyCase(hex.padStart(4, '0').replace(/^0+/, ''))}`, escapeRegExp(`\\${c}`), anyCase(utf8)];
+    // URL-encoded once or twice (`%2B`, `%252B`): a value is often encoded again on its way back.
+    const forms = [escapeRegExp(c), `&#0*${code};`, anyCase(`&#x0*${hex};`), `\\\\u0*${anyCase(hex.padStart(4, '0').replace(/^0+/, ''))}`, escapeRegExp(`\\${c}`), anyCase(utf8), anyCase(utf8.replace(/%/g, '%25'))];
     if (c === ' ') forms.push('\\+');
     const named = NAMED_ENTITIES[c];
     if (named !== undefined) forms.push(`&${named};`);
@@ -93,12 +94,13 @@ function base64Forms(secret: string): string[] {
  */
 export function scrub(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
-  // Longest first, so a secret that contains another is removed whole.
+  // Known values first, whole (longest first, so a secret that contains another is removed whole),
+  // before a pattern takes part of one away and leaves the rest unrecognisable.
   for (const secret of [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
     out = out.replace(spellings(secret), '[redacted]');
     for (const form of base64Forms(secret)) out = out.split(form).join('[redacted]');
   }
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
 
