@@ -87,3 +87,18 @@ describe('validate refuses credentials in URLs without printing them', () => {
     expect(run.stdout).toContain('connectors/b.yaml:1:1: connector `k` is declared twice in `ws/ns`; first at connectors/a.yaml:1');
   });
 });
+
+describe('validate is bounded in time on hostile input', () => {
+  it('four files of nearly 1 MiB, each one long unknown key: answered in seconds, quoting little', async () => {
+    for (const name of ['a', 'b', 'c', 'd']) {
+      const key = `connector_typ${'e'.repeat(1024 * 1024 - 200)}`;
+      await writeFile(join(repo, `connectors/${name}.yaml`), `connector_name: ${name}\nconnector_type: ${name}\njar_url: oss://b/${name}.jar\n${key}: 1\n`);
+    }
+    const started = Date.now();
+    const run = await validate({ GITHUB_ACTIONS: '' });
+    expect(run.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.stdout).toContain('connectors/d.yaml:4:1: unknown key `connector_typeee');
+    expect(run.stdout.length).toBeLessThan(10_000);
+  }, 60_000);
+});

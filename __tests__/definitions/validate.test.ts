@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDefinitions } from '../../src/definitions/validate.js';
+import { MAX_ERRORS_PER_FILE, loadDefinitions } from '../../src/definitions/validate.js';
 import { BAD_CASES, INPUT_DEFAULTS } from './bad-cases.js';
 
 const fixtures = fileURLToPath(new URL('../../__fixtures__/definitions/', import.meta.url));
@@ -323,5 +323,25 @@ describe('loadDefinitions: every problem at once', () => {
     const { errors } = loadDefinitions([{ path: 'a.yaml', content: first }, { path: 'b.yaml', content: second }], INPUT_DEFAULTS);
     expect(errors.map((e) => `${e.location.file}:${e.location.line}`)).toEqual(['b.yaml:1', 'b.yaml:3']);
     expect(errors[0]?.message).toContain('first at a.yaml:1');
+  });
+});
+
+describe('loadDefinitions: bounded messages', () => {
+  it('quotes at most 64 characters of an unknown key, on one line, and suggests nothing for a long one', () => {
+    const key = `conector_type${'x'.repeat(5000)}\u2028::error::x`;
+    const content = `connector_name: a\nconnector_type: a\njar_url: oss://b/a.jar\n${JSON.stringify(key)}: 1\n`;
+    const { errors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message.length).toBeLessThan(400);
+    expect(errors[0]?.message).toMatch(/^unknown key `conector_typex+…` \(5024 characters\); allowed keys: /);
+  });
+
+  it('reports at most MAX_ERRORS_PER_FILE errors of one file, then how many more there are', () => {
+    const content = Array.from({ length: 80 }, (_, i) => `bad_key_${i}: 1`).join('\n') + '\nconnector_name: a\nconnector_type: a\njar_url: oss://b/a.jar\n';
+    const { errors } = loadDefinitions([{ path: 'c.yaml', content }, { path: 'd.yaml', content: 'connector_name: b\nconnector_type: b\njar_url: oss://b/b.jar\nx: 1\n' }], INPUT_DEFAULTS);
+    const inC = errors.filter((e) => e.location.file === 'c.yaml');
+    expect(inC).toHaveLength(MAX_ERRORS_PER_FILE + 1);
+    expect(inC[MAX_ERRORS_PER_FILE]?.message).toBe(`${80 - MAX_ERRORS_PER_FILE} more problem(s) in this file are not shown (only the first ${MAX_ERRORS_PER_FILE} are); fix these and run again`);
+    expect(errors.filter((e) => e.location.file === 'd.yaml')).toHaveLength(1);
   });
 });

@@ -14,7 +14,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../schema/connector-definitions.schema.json' with { type: 'json' };
 import { targetKey } from '../model.js';
 import type { DefinitionError, DesiredConnector, SourceLocation, Target } from '../model.js';
-import { parseDocuments, pointerSegment } from './parse.js';
+import { ECHO_MAX, parseDocuments, pointerSegment, quoted } from './parse.js';
 import type { JsonValue, ParsedDocument, Position } from './parse.js';
 import { isPreSigned, urlCredential } from '../secrets.js';
 import { suggestKey } from './suggest.js';
@@ -71,8 +71,7 @@ function describeType(value: JsonValue | undefined): string {
 
 /** A short, safe rendering of a user value for a message. */
 function show(value: JsonValue | undefined): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 60 ? `\`${text.slice(0, 57)}...\`` : `\`${text}\``;
+  return quoted(typeof value === 'string' ? value : JSON.stringify(value) ?? '', 60);
 }
 
 function unescapeSegment(segment: string): string {
@@ -161,8 +160,9 @@ function unknownKeyMessage(key: string, fileLevel: boolean): string {
   }
   const known = fileLevel ? FILE_KEYS : CONNECTOR_KEYS;
   const suggestion = suggestKey(key, known);
-  if (suggestion !== undefined) return `unknown key \`${key}\`; did you mean \`${suggestion}\`?`;
-  return `unknown key \`${key}\`; allowed keys: ${known.map((k) => `\`${k}\``).join(', ')}`;
+  const shown = key.length > ECHO_MAX ? `${quoted(key)} (${key.length} characters)` : quoted(key);
+  if (suggestion !== undefined) return `unknown key ${shown}; did you mean \`${suggestion}\`?`;
+  return `unknown key ${shown}; allowed keys: ${known.map((k) => `\`${k}\``).join(', ')}`;
 }
 
 /**
@@ -527,5 +527,25 @@ export function loadDefinitions(
     seen.add(key);
     return true;
   });
-  return { connectors, errors: errors.sort(compareErrors) };
+  return { connectors, errors: capPerFile(errors.sort(compareErrors)) };
+}
+
+/** Most errors reported for one file: a generated or hostile file could otherwise flood the log and the comment. */
+export const MAX_ERRORS_PER_FILE = 50;
+
+/** The first `MAX_ERRORS_PER_FILE` errors of each file, then one that says how many more there are. */
+function capPerFile(sorted: readonly DefinitionError[]): DefinitionError[] {
+  const byFile = new Map<string, DefinitionError[]>();
+  for (const e of sorted) {
+    const list = byFile.get(e.location.file) ?? [];
+    list.push(e);
+    byFile.set(e.location.file, list);
+  }
+  return [...byFile.values()].flatMap((list) => {
+    const kept = list.slice(0, MAX_ERRORS_PER_FILE);
+    const last = kept[kept.length - 1];
+    if (list.length === kept.length || last === undefined) return list;
+    const more = list.length - MAX_ERRORS_PER_FILE;
+    return [...kept, { message: `${more} more problem(s) in this file are not shown (only the first ${MAX_ERRORS_PER_FILE} are); fix these and run again`, location: last.location }];
+  });
 }
