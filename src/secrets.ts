@@ -52,6 +52,8 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  * `&#x2b;`, `&plus;`) or a JSON escape (`\u002b`, `\/`), in any mix.
  */
 function spellings(secret: string): RegExp {
+  const known = SPELLINGS.get(secret);
+  if (known !== undefined) return known;
   // Hex digits and the `x` of `&#x` in either case; the secret's own letters exactly.
   const anyCase = (source: string): string => source.replace(/[a-fx]/gi, (ch) => `[${ch.toLowerCase()}${ch.toUpperCase()}]`);
   const parts = Array.from(secret, (c) => {
@@ -66,8 +68,13 @@ function spellings(secret: string): RegExp {
     if (named !== undefined) forms.push(`&${named};`);
     return `(?:${forms.join('|')})`;
   });
-  return new RegExp(parts.join(''), 'g');
+  const pattern = new RegExp(parts.join(''), 'g');
+  SPELLINGS.set(secret, pattern);
+  return pattern;
 }
+
+/** A run holds a handful of secrets and scrubs every line it writes: each pattern is built once. */
+const SPELLINGS = new Map<string, RegExp>();
 
 /**
  * The base64 (and base64url) text that encodes `secret` wherever it sits in a longer encoded
@@ -139,4 +146,15 @@ export function isPreSigned(url: string): boolean {
   if (query < 0) return false;
   const params = url.slice(query + 1).split('#')[0] ?? '';
   return params.split('&').some((pair) => SIGNING_PARAM.test(decodeSafe(pair.split('=')[0] ?? '')));
+}
+
+/** `scrub` applied to every string in a JSON-like value (a record's payload), keys included. */
+export function scrubValue<T>(value: T, secrets: readonly string[] = []): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return scrub(v, secrets);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k, secrets), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scrub, urlCredential } from '../../src/secrets.js';
+import { type Reporter, scrubbingReporter } from '../../src/pipeline/reporter.js';
 
 const JAR = 'https://artifacts.example.com/k.jar';
 
@@ -55,5 +56,34 @@ describe('scrub', () => {
     const out = scrub(text);
     for (const secret of ['s3cr3tValue', 'ghp_ABCD', 'glpat-abc', 'xyz']) expect(out).not.toContain(secret);
     expect(out).toContain('?token=[redacted]&v=1');
+  });
+});
+
+describe('scrubbingReporter', () => {
+  it('scrubs every message, place, output and summary on its way out, with the secrets known at that moment', async () => {
+    const seen: string[] = [];
+    const record = (...parts: unknown[]): void => void seen.push(JSON.stringify(parts));
+    const inner: Reporter = {
+      info: record, notice: record, warning: record, error: record, startGroup: record, endGroup: () => undefined,
+      setOutput: record, summary: async (m) => record(m), setFailed: record, progress: record,
+    };
+    const secrets: string[] = [];
+    const out = scrubbingReporter(inner, secrets);
+    secrets.push('signed-In-Secret-77');
+    const leak = 'signed-In-Secret-77 ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 https://h/k.jar?token=abc';
+    out.info(leak);
+    out.notice(leak, { file: leak });
+    out.warning(leak);
+    out.error(leak, { file: 'a.yaml', startLine: 1 });
+    out.startGroup(leak);
+    out.setOutput('plan-json', JSON.stringify({ jarUrl: leak }));
+    await out.summary(leak);
+    out.setFailed(leak);
+    out.progress?.('ws/ns', leak);
+    expect(seen).toHaveLength(9);
+    for (const line of seen) {
+      expect(line).not.toMatch(/signed-In-Secret-77|ghp_|token=abc/);
+      expect(line).toContain('[redacted]');
+    }
   });
 });
