@@ -17,7 +17,7 @@ import { planFingerprint } from './report/fingerprint.js';
 import { escapeMessage, oneLine } from './report/escape.js';
 import { scrub } from './secrets.js';
 import type { Settings } from './settings.js';
-import { whyValidationOnly } from './ververica/chain-probe.js';
+import { checkCredentials } from './ververica/chain-probe.js';
 
 export type { Dependencies, Mode, RunResult } from './pipeline/run-context.js';
 
@@ -50,14 +50,21 @@ export async function run(deps: Dependencies): Promise<RunResult> {
     return fail(ctx, 'The connector definitions have problems (see the annotations); nothing was sent to the API.');
   }
 
-  // A fork's pull request gets no secrets and no ID token, whatever the workflow says.
-  const why = PULL_REQUEST_EVENTS.has(settings.event.name) ? await whyValidationOnly(settings) : undefined;
-  if (why !== undefined) {
-    const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${scrub(why, deps.secrets)}.`;
+  // A fork's pull request gets no secrets and no ID token, whatever the workflow says; any other run
+  // without credentials is told what to set before any call is made.
+  const credentials = await checkCredentials(settings, PULL_REQUEST_EVENTS.has(settings.event.name));
+  if ('validationOnly' in credentials) {
+    const text = `Validation only: ${desired.length} connector definition(s) are valid. No plan was made because ${scrub(credentials.validationOnly, deps.secrets)}.`;
     out.warning(oneLine(text, 2000));
     await out.summary(`### Flink connectors: validation only\n\n${escapeMessage(text, 2000)}\n`);
     out.setOutput('result', 'no-op');
     return 'no-op';
+  }
+  if ('missing' in credentials) {
+    const text = scrub(credentials.missing, deps.secrets);
+    const first = text.charAt(0).toUpperCase() + text.slice(1);
+    await out.summary(`### Flink connectors: no credentials\n\n${escapeMessage(first, 2000)}\n`);
+    return fail(ctx, oneLine(first, 2000));
   }
 
   let records: Map<string, TargetRecord> | undefined;

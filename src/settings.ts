@@ -31,8 +31,13 @@ export interface EventInfo {
   readonly pullNumber?: number;
   /** On push: whether the pushed ref is the repository's default branch. */
   readonly pushToDefaultBranch: boolean;
-  /** True for a PR whose head lives in another repository (no secrets, read-only token). */
+  /**
+   * True for a PR whose head is not known to live in the base repository (no secrets, read-only
+   * token): GitHub sends no head repository once a fork is deleted.
+   */
   readonly fromFork: boolean;
+  /** True for a PR Dependabot opened: its runs get Dependabot's secrets, not the repository's. */
+  readonly fromDependabot?: boolean;
   /** Link to this run, for reports. */
   readonly runUrl?: string;
   /** On push: the commit the branch pointed to before (`before`), when it existed. */
@@ -104,6 +109,8 @@ export interface Settings {
   readonly event: EventInfo;
   /** What gives the run GitHub access, as its user gives it, for saying what is missing when it has none. */
   readonly githubAccess: string;
+  /** How to give the run Alibaba Cloud credentials, as its user gives them (default: the action's inputs). */
+  readonly cloudAccess?: string;
 }
 
 /** The part of `github.context` the action uses (a plain object in tests). */
@@ -155,6 +162,8 @@ export interface RunSource {
   readonly mask?: (secret: string) => void;
   /** What gives the run GitHub access, as its user gives it (default: the action's inputs). */
   readonly githubAccess?: string;
+  /** How to give the run Alibaba Cloud credentials, as its user gives them (default: the action's inputs). */
+  readonly cloudAccess?: string;
 }
 
 /**
@@ -282,6 +291,7 @@ export function buildSettings(input: InputReader, env: NodeJS.ProcessEnv, source
     secrets: [accessKeySecret, securityToken, githubToken].filter((s) => s !== ''),
     event: source.event(),
     githubAccess: source.githubAccess ?? 'github-token or repository',
+    ...(source.cloudAccess !== undefined ? { cloudAccess: source.cloudAccess } : {}),
   };
   if (problems.length > 0) throw new InputError(problems);
   return Object.freeze({ ...settings, commentKey: settings.commentKey || defaultCommentKey(settings) });
@@ -324,7 +334,7 @@ function readEvent(
 ): EventInfo {
   const payload = context.payload ?? {};
   const pr = payload.pull_request as unknown as
-    | { number?: number; head?: { sha?: string; repo?: { full_name?: string } }; base?: { repo?: { full_name?: string } } }
+    | { number?: number; user?: { login?: string } | null; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } | null } }
     | undefined;
   let owner = '';
   let repo = '';
@@ -335,7 +345,10 @@ function readEvent(
   }
   const defaultBranch = (payload.repository as { default_branch?: string } | undefined)?.default_branch;
   const headRepo = pr?.head?.repo?.full_name;
-  const baseRepo = pr?.base?.repo?.full_name;
+  const baseRepo = pr?.base?.repo?.full_name ?? (owner ? `${owner}/${repo}` : undefined);
+  // Only a present head repository equal to the base is the same repository; anything else fails closed.
+  const sameRepository = !!headRepo && !!baseRepo && headRepo.toLowerCase() === baseRepo.toLowerCase();
+  const dependabot = 'dependabot[bot]';
   const runUrl = env.GITHUB_RUN_ID && owner ? `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}` : undefined;
   return {
     name: context.eventName || 'unknown',
@@ -344,7 +357,8 @@ function readEvent(
     sha: pr?.head?.sha || context.sha || '',
     pullNumber: typeof pr?.number === 'number' ? pr.number : undefined,
     pushToDefaultBranch: context.eventName === 'push' && !!defaultBranch && context.ref === `refs/heads/${defaultBranch}`,
-    fromFork: !!headRepo && !!baseRepo && headRepo !== baseRepo,
+    fromFork: pr !== undefined && !sameRepository,
+    fromDependabot: pr !== undefined && (pr.user?.login === dependabot || env.GITHUB_ACTOR === dependabot),
     runUrl,
     ...(context.eventName === 'push' && typeof payload.before === 'string' && /^[0-9a-f]{40}$/i.test(payload.before) && !/^0+$/.test(payload.before) ? { before: payload.before.toLowerCase() } : {}),
   };

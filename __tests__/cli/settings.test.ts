@@ -50,16 +50,18 @@ describe('command-line settings go through the action validation', () => {
     });
     const action = actionSettings({ ...values, command: 'plan', comment: 'false', 'github-token': '' });
     // The event and how GitHub access is given are the terminal's own; everything else is the action's.
-    expect({ ...cli, event: undefined, githubAccess: undefined }).toEqual({ ...action, event: undefined, githubAccess: undefined });
+    expect({ ...cli, event: undefined, githubAccess: undefined, cloudAccess: undefined }).toEqual({ ...action, event: undefined, githubAccess: undefined });
     expect(cli.settleMs).toBe(5_000);
     expect(cli.event).toMatchObject({ name: CLI_EVENT, owner: '', repo: '' });
     expect(cli.githubAccess).toBe('--repo owner/name with GITHUB_TOKEN or GH_TOKEN');
     expect(action.githubAccess).toBe('github-token or repository');
+    expect(cli.cloudAccess).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
+    expect(action.cloudAccess).toBeUndefined();
   });
 
   it('applies the defaults action.yml gives', () => {
     const cli = cliSettings({ command: 'plan', options: {}, inputs, env: {}, cwd: '/repo' });
-    expect({ ...cli, event: undefined, githubAccess: undefined }).toEqual({ ...actionSettings({ command: 'plan', comment: 'false', 'github-token': '' }), event: undefined, githubAccess: undefined });
+    expect({ ...cli, event: undefined, githubAccess: undefined, cloudAccess: undefined }).toEqual({ ...actionSettings({ command: 'plan', comment: 'false', 'github-token': '' }), event: undefined, githubAccess: undefined });
   });
 
   it('refuses bad values with the action messages', () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readDefinitionFiles, rootPatterns } from '../../src/definitions/files.js';
+import { MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, readDefinitionFiles, rootPatterns } from '../../src/definitions/files.js';
 import { FILE_CASES } from './bad-cases.js';
 
 const PATTERNS = ['connectors/**/*.yaml', 'connectors/**/*.yml'];
@@ -110,5 +110,25 @@ describe('rootPatterns', () => {
 
   it('escapes glob characters in the root', () => {
     expect(rootPatterns(['*.yaml'], '/r[1]/x*?')).toEqual(['/r[[]1]/x[*][?]/*.yaml']);
+  });
+});
+
+describe('readDefinitionFiles: bounded in files and bytes', () => {
+  it('reads at most MAX_FILES files, and says which were not read', async () => {
+    await Promise.all(Array.from({ length: MAX_FILES + 2 }, (_, i) => writeFile(join(root, 'connectors', `c${String(i).padStart(5, '0')}.yaml`), DEFINITION)));
+    const read = await readDefinitionFiles(PATTERNS, root);
+    expect(read.files).toHaveLength(MAX_FILES);
+    expect(read.errors).toEqual([{ message: expect.stringContaining(`${MAX_FILES + 2} files matched, more than the limit of ${MAX_FILES}`), location: { file: `connectors/c0${MAX_FILES}.yaml`, line: 1 } }]);
+  });
+
+  it('stops reading once the files read hold more than MAX_TOTAL_BYTES', async () => {
+    const big = `description: "${'x'.repeat(MAX_FILE_BYTES - 100)}"\n`;
+    const count = Math.ceil(MAX_TOTAL_BYTES / big.length) + 2;
+    for (let i = 0; i < count; i++) await writeFile(join(root, 'connectors', `big${i}.yaml`), big);
+    const read = await readDefinitionFiles(PATTERNS, root);
+    expect(read.files.length).toBeLessThan(count);
+    expect(read.files.reduce((n, f) => n + f.content.length, 0)).toBeLessThanOrEqual(MAX_TOTAL_BYTES + MAX_FILE_BYTES);
+    expect(read.errors.length).toBe(count - read.files.length);
+    expect(read.errors[0]?.message).toContain('the limit for one run');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, editDistance } from '../../src/definitions/suggest.js';
+import { SUGGEST_MAX_LENGTH, closest, editDistance, suggestKey } from '../../src/definitions/suggest.js';
 
 describe('editDistance', () => {
   it.each([
@@ -30,5 +30,14 @@ describe('closest', () => {
   it('suggests nothing for unrelated words', () => {
     expect(closest('owner', keys)).toBeUndefined();
     expect(closest('x', keys)).toBeUndefined();
+  });
+});
+
+describe('suggestKey: bounded cost', () => {
+  it('looks for no suggestion for a key longer than SUGGEST_MAX_LENGTH, and answers at once for a huge one', () => {
+    expect(suggestKey(`connector_typ${'e'.repeat(SUGGEST_MAX_LENGTH)}`, ['connector_type'])).toBeUndefined();
+    const started = Date.now();
+    expect(suggestKey('k'.repeat(1024 * 1024), ['connector_type', 'connector_name'])).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(100);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDefinitions } from '../../src/definitions/validate.js';
+import { MAX_ERRORS_PER_FILE, loadDefinitions } from '../../src/definitions/validate.js';
 import { BAD_CASES, INPUT_DEFAULTS } from './bad-cases.js';
 
 const fixtures = fileURLToPath(new URL('../../__fixtures__/definitions/', import.meta.url));
@@ -269,5 +269,79 @@ describe('loadDefinitions: pre-signed URLs', () => {
   it('accepts a query without a signature', () => {
     const content = 'connector_name: a\nconnector_type: a\njar_url: "https://repo.example.com/k.jar?version=1"\n';
     expect(loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS).errors).toEqual([]);
+  });
+});
+
+describe('loadDefinitions: tokens in URLs', () => {
+  it.each([
+    ['a GitHub token', 'https://raw.example.com/k.jar?token=ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 'ghp_ABCDEF'],
+    ['an access_token', 'https://gitlab.example.com/k.jar?access_token=s3cr3t-v4lue', 's3cr3t-v4lue'],
+    ['a private_token', 'https://gitlab.example.com/k.jar?private_token=s3cr3t-v4lue', 's3cr3t-v4lue'],
+    ['an access_token in the fragment', 'https://host.example.com/k.jar#access_token=s3cr3t-v4lue', 's3cr3t-v4lue'],
+    ['a GCS V4 signature', 'https://storage.googleapis.com/b/k.jar?X-Goog-Credential=sa%40p&X-Goog-Signature=5ec12e7', '5ec12e7'],
+  ])('refuses %s in jar_url and dependencies, without showing it', (_kind, url, secret) => {
+    const content = `connector_name: a\nconnector_type: a\njar_url: "${url}"\ndependencies:\n  - "${url}"\n`;
+    const { errors, connectors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(connectors).toEqual([]);
+    expect(errors.map((e) => e.location.line)).toEqual([3, 5]);
+    expect(errors[0]?.message).toMatch(/^`jar_url` (carries a credential|is a pre-signed URL)/);
+    expect(errors[1]?.message).toMatch(/^item 1 of `dependencies` (carries a credential|is a pre-signed URL)/);
+    for (const e of errors) expect(e.message).not.toContain(secret);
+  });
+});
+
+describe('loadDefinitions: dependencies are URLs as jar_url is', () => {
+  it.each([
+    ['s3://bucket/add.jar', 'scheme `s3`'],
+    ['hdfs://nn/add.jar', 'scheme `hdfs`'],
+    ['add.jar', 'no scheme'],
+  ])('refuses %s', (dep, found) => {
+    const content = `connector_name: a\nconnector_type: a\njar_url: oss://b/a.jar\ndependencies:\n  - oss://b/ok.jar\n  - ${dep}\n`;
+    const { errors, connectors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(connectors).toEqual([]);
+    expect(errors).toEqual([
+      { message: `item 2 of \`dependencies\` must be an \`oss://\`, \`https://\` or \`http://\` URL, found ${found}`, location: { file: 'c.yaml', line: 6, column: 5 } },
+    ]);
+  });
+});
+
+describe('loadDefinitions: every problem at once', () => {
+  it('reports a duplicate in the same run as the bad jar_url of the first declaration, on the later one', () => {
+    const first = 'connector_name: kafka\nconnector_type: kafka\njar_url: s3://b/k.jar\n';
+    const second = 'connector_name: kafka\nconnector_type: kafka-2\njar_url: oss://b/k2.jar\n';
+    const { errors, connectors } = loadDefinitions([{ path: 'a.yaml', content: first }, { path: 'b.yaml', content: second }], INPUT_DEFAULTS);
+    expect(connectors).toEqual([]);
+    expect(errors.map((e) => `${e.location.file}:${e.location.line}`)).toEqual(['a.yaml:3', 'b.yaml:1']);
+    expect(errors[0]?.message).toContain('`jar_url` must be an `oss://`');
+    expect(errors[1]?.message).toContain('connector `kafka` is declared twice');
+    expect(errors[1]?.message).toContain('first at a.yaml:1');
+  });
+
+  it('reports both when the later declaration has the bad jar_url', () => {
+    const first = 'connector_name: kafka\nconnector_type: kafka\njar_url: oss://b/k.jar\n';
+    const second = 'connector_name: kafka\nconnector_type: kafka-2\njar_url: "https://h.example.com/k.jar?token=abc"\n';
+    const { errors } = loadDefinitions([{ path: 'a.yaml', content: first }, { path: 'b.yaml', content: second }], INPUT_DEFAULTS);
+    expect(errors.map((e) => `${e.location.file}:${e.location.line}`)).toEqual(['b.yaml:1', 'b.yaml:3']);
+    expect(errors[0]?.message).toContain('first at a.yaml:1');
+  });
+});
+
+describe('loadDefinitions: bounded messages', () => {
+  it('quotes at most 64 characters of an unknown key, on one line, and suggests nothing for a long one', () => {
+    const key = `conector_type${'x'.repeat(5000)}\u2028::error::x`;
+    const content = `connector_name: a\nconnector_type: a\njar_url: oss://b/a.jar\n${JSON.stringify(key)}: 1\n`;
+    const { errors } = loadDefinitions([{ path: 'c.yaml', content }], INPUT_DEFAULTS);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message.length).toBeLessThan(400);
+    expect(errors[0]?.message).toMatch(/^unknown key `conector_typex+…` \(5024 characters\); allowed keys: /);
+  });
+
+  it('reports at most MAX_ERRORS_PER_FILE errors of one file, then how many more there are', () => {
+    const content = Array.from({ length: 80 }, (_, i) => `bad_key_${i}: 1`).join('\n') + '\nconnector_name: a\nconnector_type: a\njar_url: oss://b/a.jar\n';
+    const { errors } = loadDefinitions([{ path: 'c.yaml', content }, { path: 'd.yaml', content: 'connector_name: b\nconnector_type: b\njar_url: oss://b/b.jar\nx: 1\n' }], INPUT_DEFAULTS);
+    const inC = errors.filter((e) => e.location.file === 'c.yaml');
+    expect(inC).toHaveLength(MAX_ERRORS_PER_FILE + 1);
+    expect(inC[MAX_ERRORS_PER_FILE]?.message).toBe(`${80 - MAX_ERRORS_PER_FILE} more problem(s) in this file are not shown (only the first ${MAX_ERRORS_PER_FILE} are); fix these and run again`);
+    expect(errors.filter((e) => e.location.file === 'd.yaml')).toHaveLength(1);
   });
 });

@@ -18,13 +18,14 @@ describe('the invalid-definitions summary', () => {
   });
 
   it('stays within GitHub’s 1 MiB and says how many errors are not listed', async () => {
-    const items = Array.from({ length: 12_000 }, (_, i) => `  - item-${i}\n`).join('');
-    await world.write({ 'connectors/many.yaml': `connectors:\n${items}` });
+    // At most 50 errors are listed per file, so 12,000 take 300 files of 40.
+    const items = Array.from({ length: 40 }, (_, i) => `  - item-${i}\n`).join('');
+    await world.write(Object.fromEntries(Array.from({ length: 300 }, (_, f) => [`connectors/many-${String(f).padStart(3, '0')}.yaml`, `connectors:\n${items}`])));
     const run = await world.plan();
     expect(run.exitCode).toBe(1);
     expect(run.summary).toContain('12000 problems found');
     expect(Buffer.byteLength(run.summary, 'utf8')).toBeLessThanOrEqual(1_048_576);
-    const shown = run.summary.split('\n').filter((l) => l.startsWith('- `connectors/many.yaml:')).length;
+    const shown = run.summary.split('\n').filter((l) => l.startsWith('- `connectors/many-')).length;
     expect(shown).toBeGreaterThan(1_000);
     expect(run.summary).toContain(`- … and ${12_000 - shown} more`);
   });
@@ -62,13 +63,13 @@ describe('a same-repository pull request with credentials only the standard chai
     expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1 });
   });
 
-  it('validates only when the chain finds nothing, and says what the chain said', async () => {
+  it('fails when the chain finds nothing, before any call, naming the inputs and quoting the chain', async () => {
     const run = await world.plan({ inputs: NO_KEYS, env: { HOME: home } });
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs.result).toBe('no-op');
-    expect(run.summary).toContain('No plan was made because the Alibaba Cloud credential chain found no credentials');
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.summary).toContain('No Alibaba Cloud credentials were found, so nothing was sent to the API.');
     expect(run.summary).toContain(`${home}/.alibabacloud/credentials`);
-    expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'warning', message: expect.stringContaining('ALIBABA_CLOUD_ACCESS_KEY_ID') }));
+    expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringContaining('set the inputs `access-key-id` and `access-key-secret`') }));
     expect(world.emulator.stats().total).toBe(0);
   });
 
@@ -76,7 +77,7 @@ describe('a same-repository pull request with credentials only the standard chai
     await mkdir(join(home, '.alibabacloud'));
     await writeFile(join(home, '.alibabacloud', 'credentials'), '[default]\ntype = magic\n');
     const run = await world.plan({ inputs: NO_KEYS, env: { HOME: home } });
-    expect(run.outputs.result).toBe('no-op');
+    expect(run.outputs.result).toBe('failed');
     expect(run.summary).toContain('Invalid type option');
     expect(world.emulator.stats().total).toBe(0);
   });

@@ -62,3 +62,42 @@ describe('a pre-signed JAR URL already in an old record is never shown', () => {
     expect(shown(world, run)).not.toContain(SIGNATURE);
   });
 });
+
+describe('a token in a JAR URL already in an old record is never shown nor stored again', () => {
+  let world: World;
+  const TOKEN = 'glpat-OldRecordToken0123456789';
+  const FRAGMENT = 'fragmentAccessToken42';
+  const WITH_TOKEN = `${JARS.http}?private_token=${TOKEN}#access_token=${FRAGMENT}`;
+
+  beforeAll(async () => {
+    world = await startWorld();
+    await world.write({ 'connectors/kafka.yaml': kafka(JARS.kafkaV1) });
+    const run = await world.apply({ sha: sha('1'), inputs: { 'comment-key': KEY } });
+    if (run.exitCode !== 0) throw new Error(explain(run));
+    const payload = latestRecord(world).payload as { connectors: Record<string, { jarUrl: string }> };
+    payload.connectors['kafka-orders']!.jarUrl = WITH_TOKEN;
+    const response = await fetch(`${world.github.url}/repos/${OWNER}/${REPO}/deployments`, {
+      method: 'POST',
+      headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ref: sha('2'), environment: `flink-connectors/${WS}/${NS}`, task: 'flink-connectors', payload, required_contexts: [], auto_merge: false }),
+    });
+    if (!response.ok) throw new Error(`seeding the old record: HTTP ${response.status}`);
+  });
+
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('plan (log, comment, plan-json) and the next apply and its record carry neither the token nor the fragment', async () => {
+    const plan = await world.plan({ inputs: { 'comment-key': KEY } });
+    expect(plan.exitCode, explain(plan)).toBe(0);
+    expect(plan.stdout).toContain(`jar_url: recorded ${JARS.http}?private_token=[redacted]`);
+    const apply = await world.apply({ sha: sha('3'), inputs: { 'comment-key': KEY } });
+    expect(apply.exitCode, explain(apply)).toBe(0);
+    const stored = JSON.stringify(world.github.deployments(OWNER, REPO).filter((d) => d.ref !== sha('2')));
+    for (const text of [shown(world, plan), shown(world, apply), stored]) {
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(FRAGMENT);
+    }
+  });
+});

@@ -1,7 +1,8 @@
 /**
- * Untrusted events: a pull request from a fork gets no secrets, so it is validated only (and
- * still fails on a bad definition); `command: apply` on pull_request / pull_request_target
- * plans instead and changes nothing.
+ * Untrusted events: a pull request from a fork (or from a fork since deleted) gets no secrets, so it
+ * is validated only (and still fails on a bad definition), as is one from Dependabot without
+ * credentials; any other run without credentials fails, saying what to set; `command: apply` on
+ * pull_request / pull_request_target plans instead and changes nothing.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAST, KILL_AFTER_MS, calls, liveState } from '../support/fault-kit.js';
@@ -49,11 +50,44 @@ describe('a pull request from a fork, without credentials', () => {
     expect(calls(world.emulator).total).toBe(0);
   });
 
-  it('a same-repository pull request without credentials is validation only too', async () => {
-    const run = await world.plan({ inputs: { ...FAST, ...NO_KEYS }, killAfterMs: KILL_AFTER_MS });
-    expect(run.exitCode).toBe(0);
-    expect(run.summary).toContain('No plan was made because the Alibaba Cloud credential chain found no credentials');
+  it('a pull request whose fork was deleted (head.repo null) is a fork too: validation only, no call', async () => {
+    const payload = prPayload(22, 'f'.repeat(40));
+    (payload.pull_request as { head: { repo: unknown } }).head.repo = null;
+    const run = await world.plan({ payload, pr: 22, inputs: { ...FAST }, killAfterMs: KILL_AFTER_MS });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.result).toBe('no-op');
+    expect(run.summary).toContain('No plan was made because this pull request comes from a fork');
     expect(calls(world.emulator).total).toBe(0);
+  });
+});
+
+describe('a pull request without credentials that should have them', () => {
+  it('from the same repository: fails naming the missing inputs, before any call', async () => {
+    const run = await world.plan({ inputs: { ...FAST, ...NO_KEYS }, killAfterMs: KILL_AFTER_MS });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.stdout).toMatch(/^::error::No Alibaba Cloud credentials were found, so nothing was sent to the API\. To give the run credentials, set the inputs `access-key-id` and `access-key-secret`/m);
+    expect(run.stdout).toContain('The credential library said: "');
+    expect(run.stdout).not.toMatch(/undefinedGET|ENOTFOUND undefined[^:]/);
+    expect(calls(world.emulator).total).toBe(0);
+  });
+
+  it('from Dependabot: validation only, as its runs get no repository secrets', async () => {
+    const payload = prPayload(23);
+    (payload.pull_request as Record<string, unknown>).user = { login: 'dependabot[bot]' };
+    const run = await world.plan({ payload, pr: 23, inputs: { ...FAST, ...NO_KEYS }, killAfterMs: KILL_AFTER_MS });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.result).toBe('no-op');
+    expect(run.summary).toContain('No plan was made because this pull request comes from Dependabot');
+    expect(calls(world.emulator).total).toBe(0);
+  });
+
+  it('an apply on push: fails naming the missing inputs, before any call', async () => {
+    const run = await world.apply({ inputs: { ...FAST, ...NO_KEYS }, killAfterMs: KILL_AFTER_MS });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('No Alibaba Cloud credentials were found, so nothing was sent to the API.');
+    expect(calls(world.emulator).total).toBe(0);
+    expect(liveState(world.emulator)).toEqual(['old-sink:old-sink']);
   });
 });
 

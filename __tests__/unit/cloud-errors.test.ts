@@ -38,13 +38,13 @@ describe('one classification, whatever the body', () => {
   const html = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n::error::x\r\n</body>\r\n</html>\r\n';
 
   it.each([
-    ['a gateway HTML page', 502, { [RAW_BODY]: html }, 'unavailable', 'List failed: HTTP 502 body: <html> <head><title>502 Bad Gateway</title></head> <body> ::error::x </body> </html>'],
+    ['a gateway HTML page', 502, { [RAW_BODY]: html }, 'unavailable', `List failed: HTTP 502 (an HTML page of ${html.length} bytes instead of the service's JSON; not shown)`],
     ['an empty body', 503, { [RAW_BODY]: '' }, 'unavailable', 'List failed: HTTP 503 (empty body)'],
     ['the envelope on a 400', 400, { requestId: 'R2', success: false, httpCode: 400, errorCode: 'ConnectorJarInvalid', errorMessage: 'bad jar' }, 'client', 'List failed: HTTP 400 ConnectorJarInvalid: bad jar (request R2)'],
     ['the gateway JSON on a 503', 503, { RequestId: 'R3', Code: 'ServiceUnavailable', Message: 'busy' }, 'unavailable', 'List failed: HTTP 503 ServiceUnavailable: busy (request R3)'],
     ['success: false with a 5xx httpCode on a 200', 200, { requestId: 'R4', success: false, httpCode: 503, errorCode: 'InternalError', errorMessage: 'try later' }, 'unavailable', 'List was refused: InternalError (httpCode 503): try later (request R4)'],
     ['a throttling code on a 200', 200, { success: false, httpCode: 200, errorCode: 'Throttling.User', errorMessage: 'slow down' }, 'throttled', 'List was refused: Throttling.User: slow down'],
-    ['an HTML page on a 200', 200, { [RAW_BODY]: '<html>hi</html>' }, 'business', 'List failed: HTTP 200 body: <html>hi</html>'],
+    ['an HTML page on a 200', 200, { [RAW_BODY]: '<html>hi</html>' }, 'business', "List failed: HTTP 200 (an HTML page of 15 bytes instead of the service's JSON; not shown)"],
   ] as const)('%s', (_what, status, body, kind, message) => {
     const error = answerError('List', status, body, []);
     expect(error.kind).toBe(kind);
@@ -70,6 +70,31 @@ describe('one classification, whatever the body', () => {
     expect(scrub('https://b.oss.aliyuncs.com/k.jar?OSSAccessKeyId=LTAI1&Expires=1&Signature=c2ln%3D&security-token=tok')).toBe(
       'https://b.oss.aliyuncs.com/k.jar?OSSAccessKeyId=[redacted]&Expires=1&Signature=[redacted]&security-token=[redacted]',
     );
+  });
+});
+
+describe('messages that read as sentences, scrubbed before they are cut', () => {
+  it('separates a transport error from the request the HTTP library appends to it', () => {
+    const error = toCloudError({ code: 'ECONNRESET', message: 'socket hang upGET http://127.0.0.1:9/api/v2/connectors failed.' }, 'List', []);
+    expect(error.message).toBe('List failed: connection error (ECONNRESET): socket hang up: GET http://127.0.0.1:9/api/v2/connectors failed.');
+    const dns = toCloudError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND hostGET https://host/ failed.' }, 'List', []);
+    expect(dns.message).toContain('getaddrinfo ENOTFOUND host: GET https://host/ failed.');
+  });
+
+  it('quotes the credential library as a quote, after a sentence of our own saying what to set', () => {
+    const sdk = 'unable to get credentials from any of the providers in the chain: unable to get credentials from enviroment variables, getaddrinfo ENOTFOUND undefinedGET https://undefined/ failed.';
+    const error = toCloudError(new Error(sdk), 'ListCustomConnectors', []);
+    expect(error.message).toMatch(/^ListCustomConnectors failed: no Alibaba Cloud credentials were found, so nothing was sent to the API\. To give the run credentials, set the inputs `access-key-id` and `access-key-secret`/);
+    expect(error.message).toContain('The credential library said: "unable to get credentials from any of the providers in the chain: unable to get credentials from enviroment variables, getaddrinfo ENOTFOUND undefined: GET https://undefined/ failed."');
+  });
+
+  it('scrubs a secret that a cut would have split', () => {
+    const secret = 'CAISlongSecurityToken0123456789abcdefghijklmnopqrstuvwxyz';
+    const detail = `${'x'.repeat(980)} ${secret}`;
+    const error = answerError('List', 400, { Code: 'Bad', Message: detail }, [secret]);
+    expect(error.message).not.toContain(secret.slice(0, 12));
+    const echoed = answerError('List', 400, { Code: 'Bad', Message: `token ${encodeURIComponent('a+b/c=' + secret)}` }, ['a+b/c=' + secret]);
+    expect(echoed.message).toBe('List failed: HTTP 400 Bad: token [redacted]');
   });
 });
 

@@ -82,6 +82,26 @@ describe('readSettings', () => {
   });
 });
 
+describe('readSettings: who opened the pull request', () => {
+  const pr = (fields: Record<string, unknown>) => ({ ...context, payload: { pull_request: { number: 1, ...fields } } });
+
+  it.each([
+    ['a deleted fork (head.repo null)', { head: { sha: 'abc', repo: null }, base: { repo: { full_name: 'a/b' } } }, true],
+    ['no head repository at all', { head: { sha: 'abc' }, base: { repo: { full_name: 'a/b' } } }, true],
+    ['no base repository: the run\'s repository counts', { head: { repo: { full_name: 'a/b' } } }, false],
+    ['the same repository', { head: { repo: { full_name: 'a/b' } }, base: { repo: { full_name: 'a/b' } } }, false],
+  ])('%s', (_name, fields, fork) => {
+    expect(readSettings(reader({}), {}, pr(fields)).event.fromFork).toBe(fork);
+  });
+
+  it('knows Dependabot by the author or the actor', () => {
+    const same = { head: { repo: { full_name: 'a/b' } }, base: { repo: { full_name: 'a/b' } } };
+    expect(readSettings(reader({}), {}, pr({ ...same, user: { login: 'dependabot[bot]' } })).event.fromDependabot).toBe(true);
+    expect(readSettings(reader({}), { GITHUB_ACTOR: 'dependabot[bot]' }, pr(same)).event.fromDependabot).toBe(true);
+    expect(readSettings(reader({}), { GITHUB_ACTOR: 'octocat' }, pr({ ...same, user: { login: 'octocat' } })).event.fromDependabot).toBe(false);
+  });
+});
+
 describe('parseEndpoint', () => {
   it.each([
     ['127.0.0.1:8787', { host: '127.0.0.1:8787', protocol: 'https' }],

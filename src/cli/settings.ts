@@ -24,6 +24,10 @@ export interface CliRun {
   readonly event?: EventInfo;
 }
 
+/** How a terminal run gets Alibaba Cloud credentials: the standard credential chain. */
+const CLI_CREDENTIALS =
+  'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for an STS key), or configure a profile with `aliyun configure`';
+
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 function optionText(value: unknown): string {
@@ -95,5 +99,5 @@ function settingsOf(run: CliRun): Settings {
     throw new InputError([`Option \`--repo\` records the commit that was applied, and ${root} is not a git checkout with a commit: run apply in the checkout of ${repo} (or give --root), or leave out --repo.`]);
   }
   const event = run.event ?? { name: CLI_EVENT, owner, repo: name, sha, pushToDefaultBranch: false, fromFork: false };
-  return buildSettings(input, env, { root, event: () => event, githubAccess: '--repo owner/name with GITHUB_TOKEN or GH_TOKEN' });
+  return buildSettings(input, env, { root, event: () => event, githubAccess: '--repo owner/name with GITHUB_TOKEN or GH_TOKEN', cloudAccess: CLI_CREDENTIALS });
 }

@@ -28,10 +28,24 @@ export function colourWanted(stream: TerminalStream, env: NodeJS.ProcessEnv): bo
 const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
 type Style = keyof typeof CODES;
 
-/** Control characters other than newline and tab could move the cursor or retitle the terminal. */
-const CONTROL = /[^\P{Cc}\n\t]/gu;
+/**
+ * Control characters could move the cursor or retitle the terminal, and a line break inside a value
+ * (a key or a file name from a pull request) would start a line of its own, which a runner reads as
+ * a workflow command (`::stop-commands::` silences the real annotations): a value is one line.
+ */
+const BREAKING = /[\p{Cc}\u0085\u2028\u2029]/gu;
 
-const clean = (text: string): string => text.replace(CONTROL, ' ');
+const flat = (text: string): string => text.replace(BREAKING, ' ');
+
+/**
+ * A text of several lines of our own (a plan): its lines are kept, but none may start a workflow
+ * command, whatever value it quotes.
+ */
+const clean = (text: string): string =>
+  text
+    .split(/\r?\n/)
+    .map((line) => flat(line).replace(/^(\s*):(?=:)/, '$1: '))
+    .join('\n');
 
 /** The colour of a plan or apply line, by the symbol it starts with (see report/format.ts). */
 function lineStyle(line: string): Style | undefined {
@@ -94,8 +108,8 @@ export function terminalReporter(stream: TerminalStream, env: NodeJS.ProcessEnv)
     draw();
   };
   const issue = (kind: 'error' | 'warning' | 'notice', style: Style, raw: string, at?: Annotation): void => {
-    const message = clean(raw);
-    const where = place(at && { ...at, file: at.file && clean(at.file) });
+    const message = flat(raw);
+    const where = place(at && { ...at, file: at.file && flat(at.file) });
     print(where ? `${paint('bold', `${where}:`)} ${kind === 'error' ? '' : `${paint(style, kind)}: `}${message}` : `${paint(style, kind)}: ${message}`);
     if (annotate) print(workflowCommand(kind, raw, at));
   };
@@ -107,7 +121,7 @@ export function terminalReporter(stream: TerminalStream, env: NodeJS.ProcessEnv)
     notice: (message, at) => issue('notice', 'cyan', message, at),
     warning: (message, at) => issue('warning', 'yellow', message, at),
     error: (message, at) => issue('error', 'red', message, at),
-    startGroup: (name) => print(paint('bold', `▸ ${clean(name)}`)),
+    startGroup: (name) => print(paint('bold', `▸ ${flat(name)}`)),
     endGroup: () => {
       // A namespace's wait is over when the group it ran in ends.
       erase();
@@ -121,9 +135,9 @@ export function terminalReporter(stream: TerminalStream, env: NodeJS.ProcessEnv)
       print(`${paint('red', 'error')}: ${clean(message)}`);
     },
     progress: (key, message) => {
-      if (!stream.isTTY) return print(clean(message));
+      if (!stream.isTTY) return print(flat(message));
       erase();
-      live.set(key, clean(message));
+      live.set(key, flat(message));
       draw();
     },
     close: () => {

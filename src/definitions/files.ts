@@ -13,6 +13,10 @@ import type { DefinitionFile } from './validate.js';
 
 /** Definitions are small; anything larger is a mistake (or an attack) and is not read. */
 export const MAX_FILE_BYTES = 1024 * 1024;
+/** Most files read in one run: a few hundred connectors fit many times over. */
+export const MAX_FILES = 1000;
+/** Most bytes read in one run, all files together. */
+export const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
 
 export interface ReadResult {
   /** Sorted by path, each path once. */
@@ -126,8 +130,18 @@ export async function readDefinitionFiles(patterns: string[], root: string): Pro
       `no connector definition files matched ${patterns.map((p) => `\`${p}\``).join(', ')} under the repository root; nothing is declared`,
     );
   }
-  for (const relative of [...byPath.keys()].sort()) {
+  const sorted = [...byPath.keys()].sort();
+  if (sorted.length > MAX_FILES) {
+    const first = sorted[MAX_FILES] ?? '';
+    errors.push({ message: `refused: ${sorted.length} files matched, more than the limit of ${MAX_FILES}; this file and the ${sorted.length - MAX_FILES - 1} after it were not read. Narrow the \`definitions\` patterns`, location: { file: first, line: 1 } });
+  }
+  let total = 0;
+  for (const relative of sorted.slice(0, MAX_FILES)) {
     const absolute = byPath.get(relative) ?? relative;
+    if (total > MAX_TOTAL_BYTES) {
+      errors.push({ message: `refused: the files read before this one already hold more than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB, the limit for one run; it was not read`, location: { file: relative, line: 1 } });
+      continue;
+    }
     let outcome: Outcome;
     try {
       outcome = await readOne(absolute, realRoot);
@@ -135,7 +149,10 @@ export async function readDefinitionFiles(patterns: string[], root: string): Pro
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
       outcome = { error: `could not read this file (${code})`, line: 1 };
     }
-    if ('content' in outcome) files.push({ path: relative, content: outcome.content });
+    if ('content' in outcome) {
+      files.push({ path: relative, content: outcome.content });
+      total += Buffer.byteLength(outcome.content);
+    }
     else errors.push({ message: outcome.error, location: { file: relative, line: outcome.line } });
   }
   return { files, errors, warnings };

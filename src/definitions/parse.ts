@@ -68,6 +68,16 @@ const STANDARD_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'ma
 const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
 
 /** Escapes one JSON Pointer segment (RFC 6901). */
+/** Longest piece of a file's own text a message quotes: a 1 MiB key is not repeated back. */
+export const ECHO_MAX = 64;
+
+/** A piece of the file quoted in a message: one line, at most `max` characters, as a code span. */
+export function quoted(text: string, max = ECHO_MAX): string {
+  const flat = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
+  const points = Array.from(flat);
+  return `\`${points.length > max ? `${points.slice(0, max - 1).join('')}…` : flat}\``;
+}
+
 export function pointerSegment(key: string | number): string {
   return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -175,7 +185,7 @@ class DocumentBuilder {
     if (name !== undefined && STANDARD_TAGS.has(name)) return name;
     this.issue(
       tagStart,
-      `tag \`${text}\` is not supported: definitions hold plain strings, booleans and lists; remove the tag`,
+      `tag ${quoted(text)} is not supported: definitions hold plain strings, booleans and lists; remove the tag`,
     );
     return undefined;
   }
@@ -190,7 +200,7 @@ class DocumentBuilder {
     } else if (tag !== undefined && tag !== '' && tag !== 'str') {
       const resolved = resolveExplicit(tag, text);
       if (resolved === NOT_RESOLVED) {
-        this.issue(event.tagStart, `\`${text}\` is not a valid \`!!${tag}\` value`);
+        this.issue(event.tagStart, `${quoted(text)} is not a valid ${quoted(`!!${tag}`)} value`);
       } else value = resolved;
     }
     const offset = firstOffset(event.tagStart, event.anchorStart, this.scalarStart(event)) ?? this.keyOrParentOffset();
@@ -293,7 +303,7 @@ class DocumentBuilder {
     if (first !== undefined) {
       this.issue(
         keyOffset,
-        `duplicate key \`${key}\`: already defined at line ${this.lines.position(first).line} of this mapping; remove one`,
+        `duplicate key ${quoted(key)}: already defined at line ${this.lines.position(first).line} of this mapping; remove one`,
       );
       return;
     }
@@ -381,6 +391,7 @@ function unquotedColon(text: string, line: number): string | undefined {
   const entry = /^\s*(?:-\s+)?([^\s:#'"][^:#]*?):\s+([^'"\s].*?)\s*$/.exec(source);
   if (entry === null || !/: /.test(entry[2] ?? '')) return undefined;
   const [, key = '', value = ''] = entry;
+  if (key.length > ECHO_MAX || value.length > 2 * ECHO_MAX) return `the value of ${quoted(key)} contains \`: \`; a value containing \`: \` must be quoted`;
   return `the value of \`${key}\` contains \`: \`; a value containing \`: \` must be quoted: ${key}: "${value.replace(/"/g, '\\"')}"`;
 }
 

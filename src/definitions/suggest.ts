@@ -60,8 +60,15 @@ const ALIASES: Readonly<Record<string, string>> = {
   jarurl: 'jar_url',
 };
 
+/**
+ * Longest key a suggestion is looked for: a typo of a known key is about as long as it, and the edit
+ * distance costs the product of both lengths (a 1 MiB key would take minutes and gigabytes).
+ */
+export const SUGGEST_MAX_LENGTH = 64;
+
 /** The known key `key` most likely stands for: a known alias, else the closest plausible typo. */
 export function suggestKey(key: string, known: readonly string[]): string | undefined {
+  if (key.length > SUGGEST_MAX_LENGTH) return undefined;
   const alias = ALIASES[key.toLowerCase().replace(/[-_]/g, '')];
   if (alias !== undefined && known.includes(alias)) return alias;
   return closest(key, known);

@@ -14,8 +14,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../schema/connector-definitions.schema.json' with { type: 'json' };
 import { targetKey } from '../model.js';
 import type { DefinitionError, DesiredConnector, SourceLocation, Target } from '../model.js';
-import { parseDocuments, pointerSegment } from './parse.js';
+import { ECHO_MAX, parseDocuments, pointerSegment, quoted } from './parse.js';
 import type { JsonValue, ParsedDocument, Position } from './parse.js';
+import { isPreSigned, urlCredential } from '../secrets.js';
 import { suggestKey } from './suggest.js';
 
 export interface DefinitionFile {
@@ -70,8 +71,7 @@ function describeType(value: JsonValue | undefined): string {
 
 /** A short, safe rendering of a user value for a message. */
 function show(value: JsonValue | undefined): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 60 ? `\`${text.slice(0, 57)}...\`` : `\`${text}\``;
+  return quoted(typeof value === 'string' ? value : JSON.stringify(value) ?? '', 60);
 }
 
 function unescapeSegment(segment: string): string {
@@ -127,13 +127,15 @@ function typeMessage(pointer: string, expected: string, value: JsonValue | undef
 function patternMessage(pointer: string, value: JsonValue | undefined): string | undefined {
   const field = lastSegment(pointer);
   if (typeof value !== 'string' || value === '') return undefined; // minLength says it better
-  if (field === 'jar_url') {
+  if (field === 'jar_url' || /\/dependencies\/\d+$/.test(pointer)) {
+    const label = field === 'jar_url' ? '`jar_url`' : fieldLabel(pointer);
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1];
     if (scheme === undefined || !/^(oss|https?)$/.test(scheme)) {
-      const found = scheme === undefined ? 'no scheme' : `scheme \`${scheme}\``;
-      return `\`jar_url\` must be an \`oss://\`, \`https://\` or \`http://\` URL, found ${found}`;
+      // Only the scheme is shown: the rest of a URL may carry a credential.
+      const found = scheme === undefined ? 'no scheme' : `scheme ${show(scheme)}`;
+      return `${label} must be an \`oss://\`, \`https://\` or \`http://\` URL, found ${found}`;
     }
-    return '`jar_url` must be a URL with a host (or bucket) and no spaces';
+    return `${label} must be a URL with a host (or bucket) and no spaces`;
   }
   if (NAME_FIELDS.has(field)) {
     return `\`${field}\` ${show(value)} must start with a letter or digit and contain only letters, digits, \`.\`, \`_\` and \`-\``;
@@ -158,8 +160,9 @@ function unknownKeyMessage(key: string, fileLevel: boolean): string {
   }
   const known = fileLevel ? FILE_KEYS : CONNECTOR_KEYS;
   const suggestion = suggestKey(key, known);
-  if (suggestion !== undefined) return `unknown key \`${key}\`; did you mean \`${suggestion}\`?`;
-  return `unknown key \`${key}\`; allowed keys: ${known.map((k) => `\`${k}\``).join(', ')}`;
+  const shown = key.length > ECHO_MAX ? `${quoted(key)} (${key.length} characters)` : quoted(key);
+  if (suggestion !== undefined) return `unknown key ${shown}; did you mean \`${suggestion}\`?`;
+  return `unknown key ${shown}; allowed keys: ${known.map((k) => `\`${k}\``).join(', ')}`;
 }
 
 /**
@@ -274,24 +277,17 @@ function explain(error: ErrorObject, doc: ParsedDocument, fileForm: boolean): Lo
 const PRE_SIGNED_MESSAGE =
   'is a pre-signed URL (its query carries a signature or an access key); the URL is not shown here. The platform fetches the JAR with its own role, and a signature expires, so the connector could not be registered again from the record. Use the plain URL (e.g. `oss://bucket/path.jar`)';
 
-/** Query parameters that make a URL pre-signed (OSS, S3, STS tokens, Azure SAS). */
-const SIGNING_PARAMS = /^(signature|ossaccesskeyid|x-oss-signature|x-oss-credential|x-oss-security-token|security-token|x-amz-[a-z-]+|awsaccesskeyid|sig|se|sv)$/i;
-
-/** Whether a URL carries credentials in its query string. */
-export function isPreSigned(url: string): boolean {
-  const query = url.indexOf('?');
-  if (query < 0) return false;
-  const params = url.slice(query + 1).split('#')[0] ?? '';
-  return params.split('&').some((pair) => SIGNING_PARAMS.test(decodeSafe(pair.split('=')[0] ?? '')));
+/** Why a URL must not be in a definition (without showing it), or undefined when it may. */
+function urlProblem(url: string): string | undefined {
+  if (hasCredentials(url)) return CREDENTIALS_MESSAGE;
+  if (isPreSigned(url)) return PRE_SIGNED_MESSAGE;
+  const found = urlCredential(url);
+  return found === undefined ? undefined : `${TOKEN_MESSAGE} (${found})${TOKEN_ADVICE}`;
 }
 
-function decodeSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
+const TOKEN_MESSAGE = 'carries a credential in its query or fragment';
+const TOKEN_ADVICE =
+  '; the URL is not shown here. A definition is read by everyone who can read the repository, and the URL would be printed in plans and stored in the record. Revoke the token, and give the platform access to the JAR another way (e.g. `oss://bucket/path.jar` in a bucket the workspace can read)';
 
 /** Whether a URL carries a user name or password, by regex and by the WHATWG parser. */
 export function hasCredentials(url: string): boolean {
@@ -334,6 +330,8 @@ interface Placed {
   readonly connector: DesiredConnector;
   readonly namePosition: Position;
   readonly typePosition: Position;
+  /** False when the connector has a problem of its own: it still takes part in the duplicate checks, but is not kept. */
+  readonly clean: boolean;
 }
 
 type Resolved = { readonly value: string } | { readonly missing: true; readonly note: string } | { readonly silent: true };
@@ -406,22 +404,18 @@ class Collector {
     const faulty = (field: string): boolean => faults.has(`${candidate.pointer}/${field}`);
     const jarUrl = typeof f.jar_url === 'string' ? f.jar_url : undefined;
     let clean = faults.size === 0;
-    if (jarUrl !== undefined && !faulty('jar_url') && hasCredentials(jarUrl)) {
-      this.error(file, at('jar_url'), `\`jar_url\` ${CREDENTIALS_MESSAGE}`);
-      clean = false;
-    } else if (jarUrl !== undefined && !faulty('jar_url') && isPreSigned(jarUrl)) {
-      this.error(file, at('jar_url'), `\`jar_url\` ${PRE_SIGNED_MESSAGE}`);
+    const jarProblem = jarUrl === undefined || faulty('jar_url') ? undefined : urlProblem(jarUrl);
+    if (jarProblem !== undefined) {
+      this.error(file, at('jar_url'), `\`jar_url\` ${jarProblem}`);
       clean = false;
     }
     const dependencies = Array.isArray(f.dependencies) ? (f.dependencies as unknown[]) : undefined;
     dependencies?.forEach((dep, i) => {
       // An item the schema refused (not a string, say) has its one message already.
       if (typeof dep !== 'string' || faulty(`dependencies/${i}`)) return;
-      if (hasCredentials(dep)) {
-        this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${CREDENTIALS_MESSAGE}`);
-        clean = false;
-      } else if (isPreSigned(dep)) {
-        this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${PRE_SIGNED_MESSAGE}`);
+      const problem = urlProblem(dep);
+      if (problem !== undefined) {
+        this.error(file, at('dependencies', i), `item ${i + 1} of \`dependencies\` ${problem}`);
         clean = false;
       }
     });
@@ -439,7 +433,8 @@ class Collector {
       this.error(file, start, `${who} has ${missing.join('; and ')}`);
       return;
     }
-    if (!('value' in workspace) || !('value' in namespace) || !clean || name === undefined) return;
+    // A connector with other problems still counts for duplicates, so they are reported in the same run.
+    if (!('value' in workspace) || !('value' in namespace) || name === undefined || faulty('connector_name')) return;
     const target: Target = { workspaceId: workspace.value, namespace: namespace.value };
     const location: SourceLocation = { file, line: start.line, column: start.column };
     const connector: DesiredConnector = {
@@ -447,18 +442,18 @@ class Collector {
       name,
       state: f.state === 'absent' ? 'absent' : 'present',
       location,
-      ...(typeof f.connector_type === 'string' ? { type: f.connector_type } : {}),
+      ...(typeof f.connector_type === 'string' && !faulty('connector_type') ? { type: f.connector_type } : {}),
       ...(jarUrl !== undefined ? { jarUrl } : {}),
       ...(typeof f.description === 'string' ? { description: f.description } : {}),
       ...(typeof f.source === 'boolean' ? { source: f.source } : {}),
       ...(typeof f.sink === 'boolean' ? { sink: f.sink } : {}),
       ...(typeof f.lookup === 'boolean' ? { lookup: f.lookup } : {}),
       ...(Array.isArray(f.supported_formats) ? { supportedFormats: f.supported_formats as string[] } : {}),
-      // Only reached when the schema found no fault, so every item is a string.
+      // Kept only when the schema found no fault, so every item is a string.
       ...(dependencies !== undefined ? { dependencies: dependencies as string[] } : {}),
       ...(f.adopt === 'replace' ? { adopt: 'replace' as const } : {}),
     };
-    this.placed.push({ connector, namePosition: at('connector_name'), typePosition: at('connector_type') });
+    this.placed.push({ connector, namePosition: at('connector_name'), typePosition: at('connector_type'), clean });
   }
 
   /** Names are unique per namespace; a type can be registered only once per namespace. */
@@ -494,7 +489,7 @@ class Collector {
         }
         types.set(typeKey, p);
       }
-      kept.push(c);
+      if (p.clean) kept.push(c);
     }
     return kept;
   }
@@ -532,5 +527,25 @@ export function loadDefinitions(
     seen.add(key);
     return true;
   });
-  return { connectors, errors: errors.sort(compareErrors) };
+  return { connectors, errors: capPerFile(errors.sort(compareErrors)) };
+}
+
+/** Most errors reported for one file: a generated or hostile file could otherwise flood the log and the comment. */
+export const MAX_ERRORS_PER_FILE = 50;
+
+/** The first `MAX_ERRORS_PER_FILE` errors of each file, then one that says how many more there are. */
+function capPerFile(sorted: readonly DefinitionError[]): DefinitionError[] {
+  const byFile = new Map<string, DefinitionError[]>();
+  for (const e of sorted) {
+    const list = byFile.get(e.location.file) ?? [];
+    list.push(e);
+    byFile.set(e.location.file, list);
+  }
+  return [...byFile.values()].flatMap((list) => {
+    const kept = list.slice(0, MAX_ERRORS_PER_FILE);
+    const last = kept[kept.length - 1];
+    if (list.length === kept.length || last === undefined) return list;
+    const more = list.length - MAX_ERRORS_PER_FILE;
+    return [...kept, { message: `${more} more problem(s) in this file are not shown (only the first ${MAX_ERRORS_PER_FILE} are); fix these and run again`, location: last.location }];
+  });
 }

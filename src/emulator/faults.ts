@@ -35,7 +35,8 @@ export type FaultEffect =
       /**
        * The body's shape: the gateway's JSON (default), the service's own envelope
        * (`{requestId, success: false, httpCode, errorCode, errorMessage}`), an HTML page as load
-       * balancers send, or nothing at all.
+       * balancers send, an HTML page that echoes the request's headers (HTML-escaped, as debugging
+       * proxies and some error pages do: `echo`), or nothing at all.
        */
       readonly body?: HttpFaultBody;
       /** The call is served first (any mutation happens), then this error is the answer. */
@@ -53,7 +54,7 @@ export type FaultEffect =
   /** The call is served (any mutation happens), then the connection is destroyed: the response is lost. */
   | { readonly kind: 'lost-response' };
 
-export const HTTP_FAULT_BODIES = ['gateway', 'envelope', 'html', 'empty'] as const;
+export const HTTP_FAULT_BODIES = ['gateway', 'envelope', 'html', 'echo', 'empty'] as const;
 export type HttpFaultBody = (typeof HTTP_FAULT_BODIES)[number];
 
 export type FaultRule = FaultScope & FaultEffect;

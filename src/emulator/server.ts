@@ -10,7 +10,7 @@
  * separate process (a benchmark, a demo) can drive it.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LiveConnector, TableMeta, Target } from '../model.js';
 import { specToConnector, validateConnectorSpecs, type ConnectorSpec, type JarCatalog } from './catalog.js';
@@ -273,7 +273,7 @@ class Emulator {
 
     const workspaceId = singleHeader(req, 'workspace');
     const fault = this.faults.take({ action: route.action, namespace: route.namespace, workspaceId });
-    const early = fault === undefined ? undefined : this.immediateFault(fault, requestId, host);
+    const early = fault === undefined ? undefined : this.immediateFault(fault, requestId, host, req.headers);
     if (early === 'destroy') {
       droppedHere = true;
       req.socket.destroy();
@@ -281,7 +281,7 @@ class Emulator {
     }
     const served = early ?? (fault?.kind === 'slow' && fault.acts === false ? undefined : this.serve(req, route, rawPath, rawQuery, body, requestId, host));
     // A fault that lets the call happen can still replace its answer.
-    const reply = fault?.kind === 'http' && fault.afterServing ? httpFault(fault, requestId, host) : (served ?? httpFault({ kind: 'http', status: 504, code: 'GatewayTimeout', body: 'html' }, requestId, host));
+    const reply = fault?.kind === 'http' && fault.afterServing ? httpFault(fault, requestId, host, req.headers) : (served ?? httpFault({ kind: 'http', status: 504, code: 'GatewayTimeout', body: 'html' }, requestId, host));
 
     if (fault?.kind === 'lost-response') {
       droppedHere = true;
@@ -296,10 +296,10 @@ class Emulator {
   }
 
   /** Faults that replace the call entirely (it never reaches the service). */
-  private immediateFault(fault: FaultEffect, requestId: string, host: string): Reply | 'destroy' | undefined {
+  private immediateFault(fault: FaultEffect, requestId: string, host: string, headers: IncomingHttpHeaders): Reply | 'destroy' | undefined {
     switch (fault.kind) {
       case 'http':
-        return fault.afterServing ? undefined : httpFault(fault, requestId, host);
+        return fault.afterServing ? undefined : httpFault(fault, requestId, host, headers);
       case 'business':
         return { status: 200, body: failure(requestId, fault.errorCode, fault.errorMessage) };
       case 'reset':
@@ -524,7 +524,7 @@ function failure(requestId: string, errorCode: string, errorMessage: string): un
 }
 
 /** An injected HTTP error, with the body shape the rule asks for. */
-function httpFault(fault: Extract<FaultEffect, { kind: 'http' }>, requestId: string, host: string): Reply {
+function httpFault(fault: Extract<FaultEffect, { kind: 'http' }>, requestId: string, host: string, requestHeaders: IncomingHttpHeaders = {}): Reply {
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers['x-acs-retry-after'] = String(Math.round(fault.retryAfterSeconds * 1000));
   const message = fault.message ?? `Injected fault: ${fault.code}.`;
@@ -535,9 +535,23 @@ function httpFault(fault: Extract<FaultEffect, { kind: 'http' }>, requestId: str
       return { status: fault.status, body: { requestId, success: false, httpCode: fault.status, errorCode: fault.code, errorMessage: message }, headers };
     case 'html':
       return { status: fault.status, body: new RawBody('text/html', gatewayPage(fault.status)), headers };
+    case 'echo':
+      return { status: fault.status, body: new RawBody('text/html', echoPage(fault.status, requestHeaders)), headers };
     case 'empty':
       return { status: fault.status, body: new RawBody('text/plain', ''), headers };
   }
+}
+
+/**
+ * A firewall's block page: the header it objected to (the security token, when there is one) first,
+ * then the others, HTML-escaped, for whoever debugs the proxy.
+ */
+function echoPage(status: number, requestHeaders: IncomingHttpHeaders): string {
+  const escape = (text: string): string => text.replace(/[&<>"'/+=]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const objected = 'x-acs-security-token';
+  const names = Object.keys(requestHeaders).sort((a, b) => Number(b === objected) - Number(a === objected));
+  const rows = names.map((name) => `<tr><td>${escape(name)}</td><td>${escape(String(requestHeaders[name]))}</td></tr>`);
+  return `<html><body><h1>${status}</h1><table>${rows.join('')}</table></body></html>`;
 }
 
 /** What a load balancer answers with: a page for people, several lines long. */

@@ -2,6 +2,7 @@
 import { GitHubPermissionError } from '../github/errors.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
 import { commentMarker, legacyCommentMarker } from '../report/markdown.js';
+import { scrub } from '../secrets.js';
 import type { RunContext } from './run-context.js';
 
 export async function postComment(ctx: RunContext, pullNumber: number, body: string): Promise<void> {
@@ -17,7 +18,7 @@ export async function postComment(ctx: RunContext, pullNumber: number, body: str
       issueNumber: pullNumber,
       marker: commentMarker(settings.commentKey),
       legacyMarkers: [legacyCommentMarker(settings.commentKey)],
-      body,
+      body: scrub(body, deps.secrets),
     });
     out.setOutput('comment-url', comment.url);
     out.info(`${comment.created ? 'posted' : 'updated'} the plan comment: ${comment.url}`);

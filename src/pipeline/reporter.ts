@@ -4,6 +4,7 @@
  * terminal can show the same run its own way. The pipeline and the modes talk only to this.
  */
 import * as core from '@actions/core';
+import { scrub } from '../secrets.js';
 
 /** A place in a definition file an annotation points at. */
 export interface Annotation {
@@ -54,3 +55,25 @@ export const actionsReporter: Reporter = {
   },
   setFailed: (m) => core.setFailed(m),
 };
+
+/**
+ * The same reporter, with every message, annotation, output and summary scrubbed on the way out:
+ * the secrets the run holds (read at each call, as sign-in adds some) and every credential shape,
+ * whichever value carried them in.
+ */
+export function scrubbingReporter(reporter: Reporter, secrets: readonly string[]): Reporter {
+  const clean = (text: string): string => scrub(text, secrets);
+  const place = (at: Annotation | undefined): Annotation | undefined => (at?.file === undefined ? at : { ...at, file: clean(at.file) });
+  return {
+    info: (m) => reporter.info(clean(m)),
+    notice: (m, at) => reporter.notice(clean(m), place(at)),
+    warning: (m, at) => reporter.warning(clean(m), place(at)),
+    error: (m, at) => reporter.error(clean(m), place(at)),
+    startGroup: (name) => reporter.startGroup(clean(name)),
+    endGroup: () => reporter.endGroup(),
+    setOutput: (name, value) => reporter.setOutput(name, clean(value)),
+    summary: (markdown) => reporter.summary(clean(markdown)),
+    setFailed: (m) => reporter.setFailed(clean(m)),
+    ...(reporter.progress ? { progress: (target: string, m: string) => reporter.progress?.(target, clean(m)) } : {}),
+  };
+}

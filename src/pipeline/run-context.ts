@@ -9,7 +9,7 @@ import type { ReportContext } from '../report/markdown.js';
 import { scrub } from '../secrets.js';
 import type { Settings } from '../settings.js';
 import type { ConnectorApi, UsageApi } from '../ververica/connectors.js';
-import type { Reporter } from './reporter.js';
+import { type Reporter, scrubbingReporter } from './reporter.js';
 
 export interface Dependencies {
   readonly settings: Settings;
@@ -41,7 +41,7 @@ export const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(['pull_request',
 
 export function runContext(deps: Dependencies): RunContext {
   const e = deps.settings.event;
-  return { deps, settings: deps.settings, out: deps.reporter, report: { sha: e.sha, runUrl: e.runUrl, time: new Date(deps.clock.now()), eventName: e.name } };
+  return { deps, settings: deps.settings, out: scrubbingReporter(deps.reporter, deps.secrets), report: { sha: e.sha, runUrl: e.runUrl, time: new Date(deps.clock.now()), eventName: e.name } };
 }
 
 export function fail(ctx: Pick<RunContext, 'out'>, message: string): RunResult {

@@ -6,6 +6,7 @@ import { targetKey } from '../model.js';
 import { isChange, isWorkspaceChange } from '../plan/plan.js';
 import { RECORD_TASK, RECORD_VERSION, type TargetRecord, environmentOf, indexEnvironmentOf, intendedRecord, nextRecord, recordPayload, reviewBase, sameConnectors } from '../record/record.js';
 import { oneLine } from '../report/escape.js';
+import { scrub, scrubValue } from '../secrets.js';
 import { indexedTargets } from './records.js';
 import type { ConnectorApi } from '../ververica/connectors.js';
 import { type RunContext, messageOf } from './run-context.js';
@@ -18,7 +19,8 @@ async function writeWithRetry(ctx: RunContext, write: Pick<RecordInput, 'environ
   const { octokit } = ctx.deps;
   if (!octokit) return;
   const { owner, repo, sha, runUrl } = ctx.settings.event;
-  const input: RecordInput = { owner, repo, ref: sha, task: RECORD_TASK, logUrl: runUrl, ...write };
+  // What a record stores is shown to everyone who can read the repository: no credential goes in.
+  const input: RecordInput = { owner, repo, ref: sha, task: RECORD_TASK, logUrl: runUrl, ...write, payload: scrubValue(write.payload, ctx.deps.secrets), description: scrub(write.description, ctx.deps.secrets) };
   for (let attempt = 0; ; attempt++) {
     try {
       await writeRecord(octokit, input);

@@ -65,9 +65,6 @@ export interface FailedBody {
 /** Longest message: every value in it came from the service, so it is one line, whatever they hold. */
 const MESSAGE_MAX = 2000;
 
-/** Longest excerpt of a body that is not JSON. */
-const EXCERPT_LENGTH = 120;
-
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'ECONNABORTED']);
 /** Failures that happen before a byte is sent: the service cannot have acted. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -87,19 +84,19 @@ export function answerError(action: string, status: number, body: FailedBody | u
   const detail = text(b.errorMessage) ?? text(b.Message) ?? text(b.message);
   const requestId = text(b.requestId) ?? text(b.RequestId) ?? hints.requestId;
   const httpCode = typeof b.httpCode === 'number' ? b.httpCode : undefined;
-  const raw = b[RAW_BODY];
-  const excerpt = raw === undefined ? undefined : raw.trim() === '' ? '(empty body)' : `body: ${oneLine(raw, EXCERPT_LENGTH)}`;
-  const clean = (s: string): string => scrub(s, secrets);
+  const excerpt = describeBody(b[RAW_BODY]);
+  // Scrub before cutting: a cut secret no longer matches.
+  const clean = (s: string, max: number): string => oneLine(scrub(s, secrets), max);
 
   const throttled = status === 429 || httpCode === 429 || /throttling/i.test(code ?? '');
   const failing = status >= 500 || (httpCode !== undefined && httpCode >= 500);
   const kind: CloudErrorKind = throttled ? 'throttled' : failing ? 'unavailable' : status < 300 ? 'business' : 'client';
-  const tail = `${detail ? `: ${clean(oneLine(detail, 1000))}` : ''}${excerpt ? ` ${clean(excerpt)}` : ''}${requestId ? ` (request ${requestId})` : ''}`;
+  const tail = `${detail ? `: ${clean(detail, 1000)}` : ''}${excerpt ? ` ${excerpt}` : ''}${requestId ? ` (request ${requestId})` : ''}`;
   const message =
     status < 300 && !excerpt
       ? `${action} was refused: ${code ?? 'UnknownError'}${httpCode !== undefined && httpCode !== 200 ? ` (httpCode ${httpCode})` : ''}${tail || ': no message'}`
       : `${action} failed: HTTP ${status}${code ? ` ${code}` : ''}${tail}`;
-  return new CloudError(oneLine(message, MESSAGE_MAX), kind, code ?? `HTTP${status}`, action, status, requestId, hints.retryAfterMs);
+  return new CloudError(clean(message, MESSAGE_MAX), kind, code ?? `HTTP${status}`, action, status, requestId, hints.retryAfterMs);
 }
 
 interface RuntimeErrorShape {
@@ -124,7 +121,7 @@ export function toCloudError(error: unknown, action: string, secrets: readonly s
     });
   }
   const code = String(e.code ?? e.name ?? 'Error');
-  const raw = scrub(oneLine(e.message ?? String(error), 1000), secrets);
+  const raw = oneLine(scrub(sentence(e.message ?? String(error)), secrets), 1000);
   if (code === CONNECT_TIMEOUT) {
     return new CloudError(`${action} failed: could not connect: ${raw}`, 'network', 'ConnectTimeout', action, undefined, undefined, undefined, false);
   }
@@ -134,5 +131,41 @@ export function toCloudError(error: unknown, action: string, secrets: readonly s
   if (NETWORK_CODES.has(code) || /socket hang up|ECONNRESET|ECONNREFUSED/i.test(raw)) {
     return new CloudError(`${action} failed: connection error (${code}): ${raw}`, 'network', code, action, undefined, undefined, undefined, !NEVER_SENT.has(code));
   }
+  if (CREDENTIAL_CHAIN.test(raw)) return new CloudError(`${action} failed: ${noCredentials(raw)}`, 'client', 'NoCredentials', action, undefined, undefined, undefined, false);
   return new CloudError(`${action} failed: ${raw}`, 'client', code, action);
+}
+
+/**
+ * A body that is not the service's JSON (a gateway's or proxy's page) is described, never quoted:
+ * such pages can echo the request's headers, credentials included, in spellings no scrub foresees.
+ * The status, the code and the request ID say what is needed.
+ */
+function describeBody(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') return '(empty body)';
+  const what = /^\s*<(!doctype|html)/i.test(raw) ? 'an HTML page' : 'a body';
+  return `(${what} of ${Buffer.byteLength(raw)} bytes instead of the service's JSON; not shown)`;
+}
+
+/**
+ * The HTTP library appends the request to a transport error's message without a space
+ * (`socket hang upGET http://…/ failed.`): this makes it read as a sentence.
+ */
+export function sentence(message: string): string {
+  return message.replace(/(\S)((?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ failed\.)/g, (_m, last: string, request: string) => `${last}${/[.:;,]/.test(last) ? '' : ':'} ${request}`);
+}
+
+/** What the Alibaba Cloud credential library says when the chain found nothing. */
+const CREDENTIAL_CHAIN = /unable to get credentials|AccessKeyId (?:is )?(?:empty|must|required)|Access key ID must be specified/i;
+
+/** How to give the run credentials, as the action's user gives them. */
+export const ACTION_CREDENTIALS =
+  'set the inputs `access-key-id` and `access-key-secret` (check that the secrets they read exist and are spelt as in the workflow), or `role-arn` and `oidc-provider-arn` for keyless sign-in, or give the job the variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET';
+
+/**
+ * Our own sentence first, then the library's words as a quote (they are its words, typos included,
+ * not ours), scrubbed and on one line.
+ */
+export function noCredentials(libraryMessage: string, how = ACTION_CREDENTIALS): string {
+  return `no Alibaba Cloud credentials were found, so nothing was sent to the API. To give the run credentials, ${how}. The credential library said: "${oneLine(sentence(libraryMessage), 600)}"`;
 }
