@@ -20,6 +20,7 @@ import { merge } from './review.js';
 import {
   FAULTS,
   type FaultChoice,
+  type FaultKind,
   type HistoryBudget,
   NAMESPACES,
   type Step,
@@ -82,7 +83,7 @@ async function playStep(ctx: Context, step: Step): Promise<void> {
   await writeDefinitions(world, step.after);
 
   // The plan on the pull request: it changes nothing, whatever happens to it.
-  arm(ctx, step.faults, 'plan');
+  arm(ctx, step, 'plan');
   const planned = await untilSucceeds(ctx, step, 'plan', (attempt) =>
     world.plan({ pr, payload: prPayload(pr, shaOf('head', step.index + 1)), env: { GITHUB_RUN_ATTEMPT: String(attempt) }, killAfterMs: KILL_AFTER_MS }),
     (run) => expectUnchanged(ctx, step, run, before, new Set()),
@@ -92,7 +93,7 @@ async function playStep(ctx: Context, step: Step): Promise<void> {
 
   // Merged as a squash commit; the push runs the apply, and failed applies are re-run.
   merge(world, pr, mergeSha);
-  arm(ctx, step.faults, 'apply');
+  arm(ctx, step, 'apply');
   const pushed = { ref: 'refs/heads/main', before: shaOf('merge', step.index), after: mergeSha, repository: { full_name: `${OWNER}/${REPO}`, default_branch: 'main', name: REPO, owner: { login: OWNER } } };
   const applied = await untilSucceeds(ctx, step, 'apply', (attempt) =>
     world.apply({ sha: mergeSha, payload: pushed, env: { GITHUB_RUN_ATTEMPT: String(attempt) }, killAfterMs: KILL_AFTER_MS }),
@@ -238,8 +239,8 @@ function expectOneCommentPerPull(ctx: Context, step: Step): void {
 }
 
 /** Arms the faults of `phase` for the next run. */
-function arm(ctx: Context, faults: readonly FaultChoice[], phase: 'plan' | 'apply'): void {
-  for (const fault of faults.filter((f) => FAULTS[f.kind].phase === phase)) {
+function arm(ctx: Context, step: Step, phase: 'plan' | 'apply'): void {
+  for (const fault of step.faults.filter((f) => FAULTS[f.kind].phase === phase)) {
     const rule = cloudRule(fault);
     if (rule) ctx.world.emulator.injectFault(rule);
     else armGitHub(ctx.world, fault);
@@ -280,6 +281,7 @@ function cloudRule(f: FaultChoice): FaultRule | undefined {
     case 'record-write-fails':
     case 'record-read-fails':
     case 'comment-write-fails':
+    case 'comment-update-fails':
       return undefined;
   }
 }
@@ -292,7 +294,9 @@ function armGitHub(world: World, f: FaultChoice): void {
     case 'record-read-fails':
       return world.github.failNext('deployments', 500, f.times, 'GET', { after: f.after });
     case 'comment-write-fails':
-      return world.github.failNext('comments', 500, f.times, f.after % 2 === 0 ? 'POST' : 'PATCH', { afterServing: f.afterServing });
+      return world.github.failNext('comments', 500, f.times, 'POST', { afterServing: f.afterServing });
+    case 'comment-update-fails':
+      return world.github.failNext('comments', 500, f.times, 'PATCH', { afterServing: f.afterServing });
     default:
       throw new Error(`${f.kind} is not a GitHub fault`);
   }
@@ -330,11 +334,20 @@ export async function checkHistories(options: HistoryRun, env: NodeJS.ProcessEnv
   const path = env.HISTORY_PATH || undefined;
   const numRuns = env.HISTORY_RUNS ? Number(env.HISTORY_RUNS) : options.numRuns;
   if (!Number.isInteger(seed) || !Number.isInteger(numRuns)) throw new Error('HISTORY_SEED and HISTORY_RUNS must be integers');
-  const property = fc.asyncProperty(historyArb(options), (choices) => playHistory(resolveHistory(choices)));
+  const faultKinds = env.HISTORY_FAULTS ? faultKindsOf(env.HISTORY_FAULTS) : options.faultKinds;
+  const property = fc.asyncProperty(historyArb({ ...options, faultKinds }), (choices) => playHistory(resolveHistory(choices)));
   // Each history takes seconds: shrinking is opt-in (HISTORY_SHRINK=1), the first failure is reported.
   const details = await fc.check(property, { seed, path, numRuns, endOnFailure: env.HISTORY_SHRINK !== '1' });
   if (!details.failed) return;
-  const replay = `HISTORY_SEED=${details.seed}${details.counterexamplePath ? ` HISTORY_PATH=${details.counterexamplePath}` : ''} ${options.replay}`;
+  const replay = `HISTORY_SEED=${details.seed}${details.counterexamplePath ? ` HISTORY_PATH=${details.counterexamplePath}` : ''}${env.HISTORY_FAULTS ? ` HISTORY_FAULTS=${env.HISTORY_FAULTS}` : ''} ${options.replay}`;
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   throw new Error(`A random history broke an invariant (seed ${details.seed}, path ${details.counterexamplePath ?? '-'}).\nReplay: ${replay}\n${cause}`);
+}
+
+/** `HISTORY_FAULTS=reset-after,record-write-fails`: only these fault kinds (to explore one mix). */
+function faultKindsOf(list: string): FaultKind[] {
+  const kinds = list.split(',').map((k) => k.trim()).filter(Boolean);
+  const unknown = kinds.filter((k) => !(k in FAULTS));
+  if (unknown.length > 0 || kinds.length === 0) throw new Error(`HISTORY_FAULTS: unknown fault kind(s) ${unknown.join(', ')}; known: ${Object.keys(FAULTS).join(', ')}`);
+  return kinds as FaultKind[];
 }

@@ -100,16 +100,17 @@ const OPERATION_KINDS = Object.keys(OPERATIONS) as OperationKind[];
 
 /**
  * Applies a choice to the definitions. When the chosen kind has nothing to act on (a bump with no
- * bumpable connector), the next kind that has is used, so every choice means something.
+ * bumpable connector), the next kind that has is used, so every choice means something. Connectors in
+ * `busy` (already changed by the same pull request) are left alone, so changes do not cancel out.
  */
-export function applyChoice(defs: Definitions, choice: OperationChoice): { defs: Definitions; says: string } {
+export function applyChoice(defs: Definitions, choice: OperationChoice, busy: ReadonlySet<string> = new Set()): { defs: Definitions; says: string; name?: string } {
   const start = OPERATION_KINDS.indexOf(choice.kind);
   for (let i = 0; i < OPERATION_KINDS.length; i++) {
     const kind = OPERATION_KINDS[(start + i) % OPERATION_KINDS.length] as OperationKind;
     const operation: Operation = OPERATIONS[kind];
-    const candidates = operation.candidates(defs);
+    const candidates = operation.candidates(defs).filter((name) => !busy.has(name));
     const name = candidates[choice.pick % Math.max(1, candidates.length)];
-    if (name !== undefined) return operation.apply(defs, name, choice.variant);
+    if (name !== undefined) return { ...operation.apply(defs, name, choice.variant), name };
   }
   return { defs, says: 'nothing to change' };
 }
@@ -150,6 +151,8 @@ export const FAULTS = {
   'record-read-fails': { side: 'github', phase: 'plan' },
   /** Writing the PR comment fails, maybe after GitHub created or updated it. */
   'comment-write-fails': { side: 'github', phase: 'plan' },
+  /** The apply's update of the PR comment fails, maybe after GitHub carried it out. */
+  'comment-update-fails': { side: 'github', phase: 'apply' },
 } as const satisfies Record<string, { side: 'cloud' | 'github'; phase: 'plan' | 'apply' }>;
 
 export type FaultKind = keyof typeof FAULTS;
@@ -227,12 +230,23 @@ export function resolveHistory(choices: readonly StepChoice[]): Step[] {
   choices.forEach((choice, index) => {
     const before = defs;
     const says: string[] = [];
+    const busy = new Set<string>();
     for (const operation of choice.operations) {
-      const next = applyChoice(defs, operation);
+      const next = applyChoice(defs, operation, busy);
       defs = next.defs;
+      if (next.name !== undefined) busy.add(next.name);
       says.push(next.says);
     }
-    steps.push({ index, before, after: defs, says, faults: choice.faults });
+    // A fault on a call the apply does not make would be wasted: it moves to one it makes, in a
+    // namespace the step changes.
+    const calls = callsOf({ before, after: defs });
+    const changed = NAMESPACES.filter((ns) => [...touchedBy({ before, after: defs })].some((key) => key.startsWith(`${ns}/`)));
+    const faults = choice.faults.map((f) => ({
+      ...f,
+      action: calls.includes(f.action) ? f.action : (calls[FAULT_ACTIONS.indexOf(f.action) % calls.length] ?? f.action),
+      namespace: f.namespace === undefined || changed.length === 0 || changed.includes(f.namespace) ? f.namespace : changed[0],
+    }));
+    steps.push({ index, before, after: defs, says, faults });
   });
   return steps;
 }
@@ -248,6 +262,23 @@ export function touchedBy(step: Pick<Step, 'before' | 'after'>): Set<string> {
     if (will) touched.add(`${will.namespace}/${name}`);
   }
   return touched;
+}
+
+/**
+ * The workspace API calls the step's apply makes: a list always, a register when something is to be
+ * live that was not (or from another JAR), a delete when something live is to go (or be replaced).
+ */
+export function callsOf(step: Pick<Step, 'before' | 'after'>): (typeof FAULT_ACTIONS)[number][] {
+  const calls: (typeof FAULT_ACTIONS)[number][] = ['ListCustomConnectors'];
+  const live = (d: Declared | undefined): boolean => d !== undefined && d.absent === undefined;
+  const names = [...touchedNames(step)];
+  if (names.some((n) => live(step.after[n]))) calls.push('RegisterCustomConnector');
+  if (names.some((n) => live(step.before[n]))) calls.push('DeleteCustomConnector');
+  return calls;
+}
+
+function touchedNames(step: Pick<Step, 'before' | 'after'>): Set<string> {
+  return new Set([...touchedBy(step)].map((key) => key.slice(key.indexOf('/') + 1)));
 }
 
 /** The connectors that should be live in a namespace, sorted by name, with their JARs. */
