@@ -13,10 +13,10 @@ describe('random histories (short budget)', () => {
       seed: 18,
       numRuns: 2,
       minSteps: 2,
-      maxSteps: 3,
+      maxSteps: 2,
       maxOperations: 2,
       maxFaults: 1,
       replay: 'npx vitest run --project e2e __tests__/e2e/histories.test.ts',
     });
-  }, 120_000);
+  }, 240_000);
 });

@@ -288,15 +288,17 @@ function cloudRule(f: FaultChoice): FaultRule | undefined {
 
 function armGitHub(world: World, f: FaultChoice): void {
   const options = { after: f.after, afterServing: f.afterServing };
+  // GitHub calls are retried a few times: 3 or 4 chosen means the write keeps failing for the run.
+  const times = f.times > 2 ? 10 : f.times;
   switch (f.kind) {
     case 'record-write-fails':
-      return world.github.failNext('deployments', 500, f.times, 'POST', options);
+      return world.github.failNext('deployments', 500, times, 'POST', options);
     case 'record-read-fails':
-      return world.github.failNext('deployments', 500, f.times, 'GET', { after: f.after });
+      return world.github.failNext('deployments', 500, times, 'GET', { after: f.after });
     case 'comment-write-fails':
-      return world.github.failNext('comments', 500, f.times, 'POST', { afterServing: f.afterServing });
+      return world.github.failNext('comments', 500, times, 'POST', { afterServing: f.afterServing });
     case 'comment-update-fails':
-      return world.github.failNext('comments', 500, f.times, 'PATCH', { afterServing: f.afterServing });
+      return world.github.failNext('comments', 500, times, 'PATCH', { afterServing: f.afterServing });
     default:
       throw new Error(`${f.kind} is not a GitHub fault`);
   }

@@ -163,7 +163,7 @@ export interface FaultChoice {
   readonly action: (typeof FAULT_ACTIONS)[number];
   /** Undefined: any namespace. */
   readonly namespace: Namespace | undefined;
-  /** How many matching calls it hurts. */
+  /** How many matching calls it hurts: 1 or 2 are usually retried away, 3 or 4 fail the run (then it is re-run). */
   readonly times: number;
   /** Matching calls let through first (GitHub faults), and whether the failing one is carried out. */
   readonly after: number;
@@ -198,7 +198,7 @@ function faultArb(kinds: readonly FaultKind[]): fc.Arbitrary<FaultChoice> {
     kind: fc.constantFrom(...kinds),
     action: fc.constantFrom(...FAULT_ACTIONS),
     namespace: fc.constantFrom<Namespace | undefined>(...NAMESPACES, undefined),
-    times: fc.integer({ min: 1, max: 2 }),
+    times: fc.integer({ min: 1, max: 4 }),
     after: fc.nat({ max: 3 }),
     afterServing: fc.boolean(),
   });
