@@ -40,7 +40,7 @@ async function readDeployments(api: UsageApi, target: Target, limit: Limit): Pro
 }
 
 /** Catalogs, then databases, then tables `parallelism` databases at a time until `scanLimit` tables are read. */
-async function readTables(api: UsageApi, target: Target, limit: Limit, parallelism: number, scanLimit: number): Promise<{ tables: TableInfo[]; incomplete: boolean }> {
+export async function readTables(api: UsageApi, target: Target, limit: Limit, parallelism: number, scanLimit: number): Promise<{ tables: TableInfo[]; incomplete: boolean }> {
   const catalogs = await limit(() => api.getCatalogs(target));
   const databases = (await Promise.all(catalogs.map((c) => limit(async () => (await api.getDatabases(target, c)).map((d) => [c, d] as const))))).flat();
   const tables: TableInfo[] = [];
