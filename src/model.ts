@@ -66,6 +66,9 @@ export interface DesiredConnector {
   readonly adopt?: 'replace';
   /** Where the connector's mapping starts in its file. */
   readonly location: SourceLocation;
+  /** `validate_sql`: smoke statements validated after every register and replace, and where the key is. */
+  readonly validateSql?: readonly string[];
+  readonly validateSqlLocation?: SourceLocation;
 }
 
 /** A problem in the user's definitions, reported as an annotation on its file and line. */
@@ -251,6 +254,8 @@ export interface Verification {
   readonly deployments: readonly DeploymentCheck[];
   /** Why the replace is unverified as a whole (a refused permission, failed reads). */
   readonly unverified?: string;
+  /** The definition's `validate_sql` statements, named `validate_sql[1]`…: validates, fails or unknown. */
+  readonly statements?: readonly DeploymentCheck[];
 }
 
 export interface ApplyResult {

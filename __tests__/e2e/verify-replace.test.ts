@@ -124,3 +124,46 @@ describe('verify: true (the default)', () => {
     expect(change(limited)?.verification?.deployments).toEqual([{ name: 'orders-etl', result: 'verified' }, { name: 'csv-job', result: 'not-verified' }]);
   });
 });
+
+describe('the plan shows the baseline', () => {
+  it('says per deployment whether its SQL validates today, in the comment, the summary and plan-json', async () => {
+    const ns = await withV1();
+    await world.write({ 'connectors/kafka.yaml': kafka(V3) });
+    world.emulator.resetStats();
+    const run = await world.plan({ pr: 900 + counter, inputs: { namespace: ns } });
+    expect(run.exitCode, explain(run)).toBe(0);
+    // The impact's own read of the deployments is reused: one list, one validation per user.
+    expect(world.emulator.stats().calls.ListDeployments).toBe(1);
+    expect(world.emulator.stats().calls.ValidateSqlStatement).toBe(2);
+    expect(run.summary).toContain('orders-etl: validates');
+    expect(run.summary).toMatch(/csv-job: fails: line 1, column \d+: Could not find any format factory/);
+    expect(change(run)?.verification?.deployments.map((d) => d.result)).toEqual(['validates', 'fails']);
+    // The plan validates against what is registered now (v1), not the new JAR: nothing changed.
+    expect(live(ns)?.properties.map((p) => p.key)).toContain('topic');
+  });
+});
+
+describe('validate_sql smoke statements', () => {
+  const SMOKE_OK = "CREATE TEMPORARY TABLE t (a INT) WITH ('connector' = 'redis-cache', 'host' = 'r')";
+  const SMOKE_BAD = "CREATE TEMPORARY TABLE t (a INT) WITH ('connector' = 'redis-cache', 'hostname' = 'r')";
+  const redis = (statements: string | string[]): string =>
+    [`connector_name: redis-cache`, `connector_type: redis-cache`, `jar_url: ${JARS.redis}`, `validate_sql:`, ...(Array.isArray(statements) ? statements : [statements]).map((q) => `  - "${q}"`)].join('\n') + '\n';
+
+  it('a statement that validates keeps the new connector; one that fails removes it again, annotated on the key, and the rest goes on', async () => {
+    const ns = `ns-smoke-${++counter}`;
+    await world.write({ 'connectors/kafka.yaml': kafka(JARS.kafkaV1), 'connectors/redis.yaml': redis(SMOKE_OK) });
+    const ok = await world.apply({ sha: sha(`s${counter}`), inputs: { namespace: ns } });
+    expect(ok.exitCode, explain(ok)).toBe(0);
+    expect(ok.summary).toContain('validate&#95;sql[1]: validates');
+
+    const ns2 = `ns-smoke-${++counter}`;
+    await world.write({ 'connectors/redis.yaml': redis([SMOKE_OK, SMOKE_BAD]) });
+    const bad = await world.apply({ sha: sha(`s${counter}`), inputs: { namespace: ns2 } });
+    await world.remove('connectors/redis.yaml');
+    expect(bad.exitCode, explain(bad)).toBe(1);
+    expect(world.emulator.connectors(WS, ns2).map((c) => c.name)).toEqual(['kafka-orders']);
+    const annotation = bad.annotations.find((a) => a.level === 'error' && a.file === 'connectors/redis.yaml');
+    expect(annotation?.line).toBe(4);
+    expect(annotation?.message).toMatch(/validate_sql\[2\] does not validate.*line 1, column \d+: .*Missing required options are:.*host/s);
+  });
+});

@@ -160,13 +160,31 @@ class TargetApply {
    * JAR the way a failed registration does; everything else only adds to the outcome.
    */
   private async verifyAfter(pending: readonly Change[], baselines: ReadonlyMap<string, Baseline>): Promise<void> {
-    if (!this.verifier || baselines.size === 0) return;
+    if (!this.verifier) return;
     await Promise.all(
       pending.map(async (item) => {
         const baseline = baselines.get(item.name);
-        const outcome = this.outcomes.get(item.name);
-        if (!baseline || outcome?.status !== 'done') return;
-        const verification = await (this.verifier as Verifier).after(this.target, baseline);
+        const statements = item.action === 'register' || item.action === 'replace' ? (item.desired?.validateSql ?? []) : [];
+        if ((!baseline && statements.length === 0) || this.outcomes.get(item.name)?.status !== 'done') return;
+        const verifier = this.verifier as Verifier;
+        const smoke = statements.length > 0 ? await verifier.smoke(this.target, statements) : [];
+        const checked = baseline ? await verifier.after(this.target, baseline) : { deployments: [] };
+        const verification = smoke.length > 0 ? { ...checked, statements: smoke } : checked;
+        const failedSmoke = smoke.filter((d) => d.result === 'fails');
+        if (failedSmoke.length > 0) {
+          // A connector that cannot serve its own smoke statement is not kept: removed again, or rolled back.
+          const reason = `validate_sql failed: ${failedSmoke.map((d) => `${d.name}: ${d.message ?? 'invalid'}`).join('; ')}`;
+          if (item.action === 'register' || item.recorded) await this.fail(item, reason, [item.name]);
+          else this.finish(item, 'failed', `${reason}; no recorded JAR to roll back to, so the new JAR stays registered`);
+          const settled = this.outcomes.get(item.name);
+          if (settled) this.outcomes.set(item.name, { ...settled, verification });
+          return;
+        }
+        if (!baseline) {
+          const settled = this.outcomes.get(item.name);
+          if (settled) this.outcomes.set(item.name, { ...settled, verification });
+          return;
+        }
         for (const d of verification.deployments) {
           if (d.result === 'already-invalid') this.log.warning(`${d.name} in ${this.key} did not validate before the replace of ${item.name} either (not counted as a regression): ${d.message ?? 'invalid'}`);
           if (d.result === 'unknown') this.log.warning(`${d.name} in ${this.key}: validation after the replace of ${item.name} is unknown: ${d.message ?? 'no answer'}`);

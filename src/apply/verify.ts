@@ -143,7 +143,33 @@ export class Verifier {
     return [first, ...rest].flatMap((page) => [...page.deployments]);
   }
 
-  private async validateAll(target: Target, subjects: readonly Subject[]): Promise<Map<string, SqlValidation>> {
+  /**
+   * The definition's smoke statements against what is registered now: `validate_sql[1]` validates,
+   * fails (with the service's message and place) or is unknown; none when the permission is refused.
+   */
+  async smoke(target: Target, statements: readonly string[]): Promise<DeploymentCheck[]> {
+    const subjects = statements.map((statement, i) => ({ name: `validate_sql[${i + 1}]`, context: { statement, batchMode: false } }));
+    const results = await this.validateEach(target, subjects);
+    return subjects.flatMap((s): DeploymentCheck[] => {
+      const v = results.get(s.name);
+      if (v === undefined) return [];
+      if (v.verdict === 'valid') return [{ name: s.name, result: 'validates' }];
+      if (v.verdict === 'unknown') return [{ name: s.name, result: 'unknown', message: v.message }];
+      return [{ name: s.name, result: 'fails', message: describeFailure(v), ...(v.line !== undefined && { line: v.line }), ...(v.column !== undefined && { column: v.column }) }];
+    });
+  }
+
+  /** Why nothing more is validated (a refused permission), once that happened. */
+  get refusal(): string | undefined {
+    return this.refused;
+  }
+
+  /** Each subject's validation as things are now; a subject missing from the answer was not validated. */
+  validateAll(target: Target, subjects: readonly Subject[]): Promise<Map<string, SqlValidation>> {
+    return this.validateEach(target, subjects);
+  }
+
+  private async validateEach(target: Target, subjects: readonly Subject[]): Promise<Map<string, SqlValidation>> {
     const results = new Map<string, SqlValidation>();
     await Promise.all(
       subjects.map(async (s) => {

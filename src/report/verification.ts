@@ -25,8 +25,9 @@ function checkText(d: DeploymentCheck, maxChars: number): string {
 export function verificationCell(v: Verification | undefined, maxNames: number, maxChars: number): string | undefined {
   if (v === undefined) return undefined;
   if (v.unverified) return `**SQL validation:** not verified (${esc(v.unverified, maxChars)})`;
-  if (v.deployments.length === 0) return undefined;
-  const shown = v.deployments.slice(0, maxNames).map((d) => checkText(d, maxChars));
-  const more = v.deployments.length > shown.length ? `; … and ${v.deployments.length - shown.length} more` : '';
+  const all = [...(v.statements ?? []), ...v.deployments];
+  if (all.length === 0) return undefined;
+  const shown = all.slice(0, maxNames).map((d) => checkText(d, maxChars));
+  const more = all.length > shown.length ? `; … and ${all.length - shown.length} more` : '';
   return `**SQL validation:** ${shown.join('; ')}${more}`;
 }
