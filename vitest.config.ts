@@ -13,6 +13,7 @@ const PURE = [
   '__tests__/release/changelog.test.ts',
   '__tests__/unit/cloud-errors.test.ts',
   '__tests__/unit/export-files.test.ts',
+  '__tests__/unit/verify-judge.test.ts',
   '__tests__/unit/settings.test.ts',
   '__tests__/unit/readme-workflows.test.ts',
 ];

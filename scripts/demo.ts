@@ -116,7 +116,27 @@ async function main(): Promise<number> {
       console.log(followUpComment.body);
     }
 
-    banner('4. What the workspace emulator now holds');
+    github.setPullsForCommit(OWNER, REPO, 'b'.repeat(40), [{ number: NEXT_PR, merged_at: new Date().toISOString(), state: 'closed' }]);
+    banner('4. Merged: the apply proves the replace (the jobs using kafka-orders still validate)');
+    const verified = await runAction({ ...common, eventName: 'push', ref: 'refs/heads/main', sha: 'b'.repeat(40), payload: { ref: 'refs/heads/main', after: 'b'.repeat(40), repository } });
+    console.log(readableLog(verified));
+    console.log(`\nresult: ${verified.outputs.result}, verified: ${verified.outputs.verified}, regressions: ${verified.outputs.regressions}`);
+
+    banner('5. A JAR that renames `topic` to `topics` (kafka-orders 3.0.0): the apply rolls it back');
+    await writeFile(kafkaFile, bumped.replace('kafka-orders-1.1.0.jar', 'kafka-orders-3.0.0.jar'));
+    // Straight to main, to show the apply alone (a reviewed pull request would show the same baseline as step 3).
+    const broken = await runAction({
+      ...common,
+      inputs: { ...common.inputs, 'allow-unreviewed-changes': 'true' },
+      eventName: 'push',
+      ref: 'refs/heads/main',
+      sha: 'c'.repeat(40),
+      payload: { ref: 'refs/heads/main', after: 'c'.repeat(40), repository },
+    });
+    console.log(readableLog(broken));
+    console.log(`\nresult: ${broken.outputs.result}, verified: ${broken.outputs.verified}, regressions: ${broken.outputs.regressions} (the run fails on purpose)`);
+
+    banner('6. What the workspace emulator now holds');
     for (const [ws, ns] of [
       ['ws-demo', 'default'],
       ['ws-demo', 'analytics'],

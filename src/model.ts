@@ -66,6 +66,9 @@ export interface DesiredConnector {
   readonly adopt?: 'replace';
   /** Where the connector's mapping starts in its file. */
   readonly location: SourceLocation;
+  /** `validate_sql`: smoke statements validated after every register and replace, and where the key is. */
+  readonly validateSql?: readonly string[];
+  readonly validateSqlLocation?: SourceLocation;
 }
 
 /** A problem in the user's definitions, reported as an annotation on its file and line. */
@@ -178,6 +181,8 @@ export interface PlanItem {
   readonly recorded?: RecordedConnector;
   /** For replace and delete, when read: who uses the connector. */
   readonly impact?: Impact;
+  /** For replace: the plan's baseline (does each user's SQL validate today?), or the apply's verification. */
+  readonly verification?: Verification;
 }
 
 /** A note for reviewers that is not a change (drift, unmanaged connectors, unchecked expectations). */
@@ -225,6 +230,32 @@ export interface ApplyOutcome {
   readonly tables?: readonly TableMeta[];
   /** For a failed replace: the recorded JAR was registered again. */
   readonly rolledBack?: boolean;
+  /** For a replace with `verify`: whether the jobs that use the connector still validate. */
+  readonly verification?: Verification;
+}
+
+/** What became of one deployment's SQL across a replace (see src/apply/verify.ts). */
+export interface DeploymentCheck {
+  readonly name: string;
+  /**
+   * verified: valid after; regressed: valid before, invalid after; already-invalid: invalid before
+   * (not counted); unknown: a validation said neither; not-verified: beyond `verify-limit` or not run.
+   * The plan's baseline says validates / fails (today, before the replace).
+   */
+  readonly result: 'verified' | 'regressed' | 'already-invalid' | 'unknown' | 'not-verified' | 'validates' | 'fails';
+  /** The service's message, with line and column, for invalid and unknown results. */
+  readonly message?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** The verification of one replace. */
+export interface Verification {
+  readonly deployments: readonly DeploymentCheck[];
+  /** Why the replace is unverified as a whole (a refused permission, failed reads). */
+  readonly unverified?: string;
+  /** The definition's `validate_sql` statements, named `validate_sql[1]`…: validates, fails or unknown. */
+  readonly statements?: readonly DeploymentCheck[];
 }
 
 export interface ApplyResult {

@@ -80,6 +80,10 @@ export interface Settings {
   readonly impact: boolean;
   /** `impact-scan-limit`: catalog tables read per target at most. */
   readonly impactScanLimit: number;
+  /** `verify`: validate the SQL of the jobs using each replaced connector before and after; roll back a regression. */
+  readonly verify: boolean;
+  /** `verify-limit`: deployments validated per replaced connector at most. */
+  readonly verifyLimit: number;
   /** `protect-in-use`: when true, a plan that deletes a connector used by running jobs fails. */
   readonly protectInUse: boolean;
   /** `allow-unreviewed-changes`: apply even when the plan differs from the one reviewed on the PR. */
@@ -279,6 +283,8 @@ export function buildSettings(input: InputReader, env: NodeJS.ProcessEnv, source
     impact: bool('impact', true),
     impactScanLimit: integer('impact-scan-limit', 2000, 1, 1_000_000),
     protectInUse: bool('protect-in-use', true),
+    verify: bool('verify', true),
+    verifyLimit: integer('verify-limit', 50, 1, 10_000),
     exportPath,
     timeoutMs,
     // Never beyond `timeout`: a short `timeout` in tests or small workflows bounds the look too.

@@ -360,3 +360,31 @@ describe('the sandbox plays the repository as it is', () => {
     expect(await readFile(join(state, 'pull-3-comment.md'), 'utf8')).toBe(failedComment);
   });
 });
+
+describe('flink-connectors apply verifies replaces; validate stays offline', () => {
+  it('a replace that breaks a job fails the apply, naming the job and the line; validate makes no call', async () => {
+    const repo = await checkout('verify', 'verify');
+    // With the record, the JAR change is a replace (the new JAR declares the same capabilities).
+    const env = { GH_TOKEN: TOKEN, GITHUB_API_URL: github.url };
+    const target = ['--yes', '--endpoint', emulator.url, '--repo', 'acme/verify'];
+    const first = await cli(['apply', ...target], repo, { env });
+    expect(first.code, first.text).toBe(0);
+    emulator.seedUsage('ws-verify', 'default', {
+      deployments: [{ name: 'orders-etl', sql: "CREATE TEMPORARY TABLE o (id INT) WITH (\n  'connector' = 'kafka-orders', 'topic' = 't', 'properties.bootstrap.servers' = 'k:9092');" }],
+    });
+    const file = join(repo, 'connectors/streaming/kafka-orders.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('kafka-orders-1.0.0.jar', 'kafka-orders-3.0.0.jar'));
+
+    emulator.resetStats();
+    const offline = await cli(['validate'], repo);
+    expect(offline.code, offline.text).toBe(0);
+    expect(emulator.stats().total).toBe(0);
+
+    const broken = await cli(['apply', ...target], repo, { env });
+    expect(broken.code, broken.text).not.toBe(0);
+    expect(broken.text).toMatch(/orders-etl: line 2, column 3: One or more required options are missing/);
+    expect(broken.text).toContain('rolled back: registered the recorded JAR oss://flink-artifacts/connectors/kafka-orders-1.0.0.jar again');
+    // The plan shown for confirmation validates today's SQL once; the apply before and after.
+    expect(emulator.stats().calls.ValidateSqlStatement).toBe(3);
+  });
+});

@@ -80,7 +80,7 @@ describe('impact of a replace', () => {
     });
     const annotation = run.annotations.find((a) => a.level === 'warning' && a.file === 'connectors/c.yaml' && a.line === 1);
     expect(annotation?.message).toMatch(/Impact: used by 2 running deployments: orders-etl \(2 running\), revenue-report \(1 running\); 1 table/);
-    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1, ListDeployments: 1, GetCatalogs: 1, GetDatabases: 1, GetTables: 2 });
+    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 1, ListDeployments: 1, GetCatalogs: 1, GetDatabases: 1, GetTables: 2, ValidateSqlStatement: 2 });
   });
 
   it('annotates the line of the definition, not the first of the file', async () => {

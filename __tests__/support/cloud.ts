@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { systemClock } from '../../src/apply/ports.js';
 import { loadCatalogFile } from '../../src/emulator/catalog.js';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '../../src/emulator/server.js';
-import { type ConnectorApi, type UsageApi, createConnectorApi } from '../../src/ververica/connectors.js';
+import { type ConnectorApi, type UsageApi, type ValidationApi, createConnectorApi } from '../../src/ververica/connectors.js';
 import { openApiConfig } from '../../src/ververica/config.js';
 import { PROJECT_ROOT } from '../../scripts/local-runner.js';
 
@@ -15,7 +15,7 @@ export async function startCatalogEmulator(options: Partial<EmulatorOptions> = {
   return startEmulator({ accessKeys: { [KEY_ID]: KEY_SECRET }, catalog, tables: { ...tables }, ...options });
 }
 
-export function clientFor(emulator: EmulatorHandle, overrides: { requestTimeoutMs?: number; maxRetries?: number; secret?: string } = {}): ConnectorApi & UsageApi {
+export function clientFor(emulator: EmulatorHandle, overrides: { requestTimeoutMs?: number; maxRetries?: number; secret?: string } = {}): ConnectorApi & UsageApi & ValidationApi {
   const requestTimeoutMs = overrides.requestTimeoutMs ?? 10_000;
   return createConnectorApi({
     config: openApiConfig({

@@ -7,6 +7,7 @@ import type { ConnectorApi, DeleteReconciler, RegisterReconciler } from '../verv
 import { formatDuration } from '../duration.js';
 import { oneLine } from '../report/escape.js';
 import type { Clock, Logger } from './ports.js';
+import { type Baseline, Verifier, type VerifyOptions, regressionText, regressions, verificationLine } from './verify.js';
 import { NamespaceWatcher, type WaitOutcome } from './wait.js';
 
 export interface ApplyOptions {
@@ -28,6 +29,8 @@ export interface ApplyOptions {
   readonly recheck?: boolean;
   readonly initialPollMs?: number;
   readonly maxPollMs?: number;
+  /** Validate the SQL of the jobs using each replaced connector before and after (`verify`). */
+  readonly verify?: VerifyOptions;
 }
 
 /** Longest log message. */
@@ -64,7 +67,8 @@ export function driftSincePlan(item: Change, now: LiveConnector | undefined): st
  */
 export async function applyPlan(plan: Plan, api: ConnectorApi, options: ApplyOptions): Promise<ApplyResult> {
   const limit = pLimit(options.parallelism);
-  const perTarget = await Promise.all(plan.targets.map((t) => new TargetApply(t, api, limit, options).run()));
+  const verifier = options.verify ? new Verifier(options.verify, limit, (m) => options.log.warning(oneLine(m, LOG_MAX))) : undefined;
+  const perTarget = await Promise.all(plan.targets.map((t) => new TargetApply(t, api, limit, options, verifier).run()));
   const outcomes = perTarget.flat();
   return { outcomes, ok: outcomes.every((o) => o.status === 'done') };
 }
@@ -88,6 +92,7 @@ class TargetApply {
     private readonly api: ConnectorApi,
     private readonly limit: ReturnType<typeof pLimit>,
     private readonly options: ApplyOptions,
+    private readonly verifier?: Verifier,
   ) {
     this.target = targetPlan.target;
     this.key = targetKey(targetPlan.target);
@@ -118,8 +123,10 @@ class TargetApply {
     let pending = changes.filter((c) => !this.outcomes.has(c.name));
     if (pending.length > 0 && this.options.recheck) pending = await this.recheck(pending);
     if (pending.length > 0) {
+      const baselines = await this.verifyBefore(pending);
       await this.deletePhase(pending.filter((c) => c.action === 'delete' || c.action === 'replace'));
       await this.registerPhase(pending.filter((c) => (c.action === 'register' || c.action === 'replace') && !this.outcomes.has(c.name)));
+      await this.verifyAfter(pending, baselines);
     }
     return changes.map(
       (item) =>
@@ -157,6 +164,59 @@ class TargetApply {
       this.log.warning(`skipped ${item.action} of ${item.name} in ${this.key}: ${drift}`);
       return false;
     });
+  }
+
+  /** The baseline of each replace of a live connector: who uses it, and whether their SQL validates now. */
+  private async verifyBefore(pending: readonly Change[]): Promise<Map<string, Baseline>> {
+    const replaces = pending.filter((c) => c.action === 'replace' && c.live !== undefined);
+    if (!this.verifier || replaces.length === 0) return new Map();
+    return this.verifier.baseline(this.target, replaces);
+  }
+
+  /**
+   * Validates again after each done replace. A regression rolls the replace back to its recorded
+   * JAR the way a failed registration does; everything else only adds to the outcome.
+   */
+  private async verifyAfter(pending: readonly Change[], baselines: ReadonlyMap<string, Baseline>): Promise<void> {
+    if (!this.verifier) return;
+    await Promise.all(
+      pending.map(async (item) => {
+        const baseline = baselines.get(item.name);
+        const statements = item.action === 'register' || item.action === 'replace' ? (item.desired?.validateSql ?? []) : [];
+        if ((!baseline && statements.length === 0) || this.outcomes.get(item.name)?.status !== 'done') return;
+        const verifier = this.verifier as Verifier;
+        const smoke = statements.length > 0 ? await verifier.smoke(this.target, statements) : [];
+        const checked = baseline ? await verifier.after(this.target, baseline) : { deployments: [] };
+        const verification = smoke.length > 0 ? { ...checked, statements: smoke } : checked;
+        const failedSmoke = smoke.filter((d) => d.result === 'fails');
+        if (failedSmoke.length > 0) {
+          // A connector that cannot serve its own smoke statement is not kept: removed again, or rolled back.
+          const reason = `validate_sql failed: ${failedSmoke.map((d) => `${d.name}: ${d.message ?? 'invalid'}`).join('; ')}`;
+          if (item.action === 'register' || item.recorded) await this.fail(item, reason, [item.name]);
+          else this.finish(item, 'failed', `${reason}; no recorded JAR to roll back to, so the new JAR stays registered`);
+          const settled = this.outcomes.get(item.name);
+          if (settled) this.outcomes.set(item.name, { ...settled, verification });
+          return;
+        }
+        if (!baseline) {
+          const settled = this.outcomes.get(item.name);
+          if (settled) this.outcomes.set(item.name, { ...settled, verification });
+          return;
+        }
+        for (const d of verification.deployments) {
+          if (d.result === 'already-invalid') this.log.warning(`${d.name} in ${this.key} did not validate before the replace of ${item.name} either (not counted as a regression): ${d.message ?? 'invalid'}`);
+          if (d.result === 'unknown') this.log.warning(`${d.name} in ${this.key}: validation after the replace of ${item.name} is unknown: ${d.message ?? 'no answer'}`);
+        }
+        this.log.info(`verified ${item.name} in ${this.key}: ${verificationLine(verification)}`);
+        if (regressions(verification).length > 0) {
+          const reason = `the jobs that use it no longer validate with the new JAR: ${regressionText(verification)}`;
+          if (item.recorded) await this.fail(item, reason, [item.name]);
+          else this.finish(item, 'failed', `${reason}; no recorded JAR to roll back to, so the new JAR stays registered`);
+        }
+        const settled = this.outcomes.get(item.name);
+        if (settled) this.outcomes.set(item.name, { ...settled, verification });
+      }),
+    );
   }
 
   /** Deletes, then waits until the list no longer shows them. Returns the names confirmed gone. */

@@ -202,11 +202,14 @@ async function simple(runner: Runner, command: Command, options: Record<string, 
   return (await runPipeline(settings, out)) === 'failed' ? EXIT.error : EXIT.ok;
 }
 
-/** plan-json without the impact of its changes: only a plan reads the impact, the apply does not read it again. */
+/** plan-json without the impact and SQL baseline of its changes: only a plan reads them; the apply reads its own when it verifies. */
 function withoutImpact(planJson: string): string {
   try {
     const doc = JSON.parse(planJson) as { targets?: Array<{ changes?: Array<Record<string, unknown>> }> };
-    for (const change of (doc.targets ?? []).flatMap((t) => t.changes ?? [])) delete change.impact;
+    for (const change of (doc.targets ?? []).flatMap((t) => t.changes ?? [])) {
+      delete change.impact;
+      delete change.verification;
+    }
     return JSON.stringify(doc);
   } catch {
     return planJson;

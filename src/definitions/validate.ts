@@ -452,6 +452,8 @@ class Collector {
       // Kept only when the schema found no fault, so every item is a string.
       ...(dependencies !== undefined ? { dependencies: dependencies as string[] } : {}),
       ...(f.adopt === 'replace' ? { adopt: 'replace' as const } : {}),
+      // Only reached when the schema found no fault: a string or a list of strings.
+      ...(f.validate_sql !== undefined ? { validateSql: typeof f.validate_sql === 'string' ? [f.validate_sql] : (f.validate_sql as string[]), validateSqlLocation: { file, line: at('validate_sql').line } } : {}),
     };
     this.placed.push({ connector, namePosition: at('connector_name'), typePosition: at('connector_type'), clean });
   }

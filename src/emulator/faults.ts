@@ -5,7 +5,7 @@
  */
 
 /** The API actions the emulator serves, as the client names them in `x-acs-action`. */
-export const API_ACTIONS = ['ListCustomConnectors', 'RegisterCustomConnector', 'DeleteCustomConnector', 'ListDeployments', 'GetCatalogs', 'GetDatabases', 'GetTables'] as const;
+export const API_ACTIONS = ['ListCustomConnectors', 'RegisterCustomConnector', 'DeleteCustomConnector', 'ListDeployments', 'GetCatalogs', 'GetDatabases', 'GetTables', 'ValidateSqlStatement'] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
 /** Which calls a rule applies to, and to how many of them. */

@@ -1,6 +1,6 @@
 /**
  * A local emulator of the Ververica workspace API's three connector
- * operations and the reads of deployments and catalogs, speaking the same wire protocol as the cloud: ROA paths,
+ * operations, the reads of deployments and catalogs and SQL validation, speaking the same wire protocol as the cloud: ROA paths,
  * ACS3-HMAC-SHA256 signatures, the `{requestId, success, ...}` envelope, gateway
  * error bodies. The real SDK runtime can point at it with
  * `endpoint: '127.0.0.1:PORT', protocol: 'http'`.
@@ -18,6 +18,7 @@ import { FaultQueue, parseFaultRule, type ApiAction, type FaultEffect, type Faul
 import { verifySignature, type KeyRecord } from './signature.js';
 import { WorkspaceStore, type TargetState } from './state.js';
 import { readBody } from './http.js';
+import { validateStatement } from './validate-sql.js';
 import { type TargetUsageSpec, type UsageSpec, UsageStore, validateUsageSpecs } from './usage.js';
 
 export type { ApiAction, FaultRule } from './faults.js';
@@ -90,7 +91,7 @@ export interface EmulatorHandle {
   close(): Promise<void>;
 }
 
-/** Bodies larger than this are refused; the API's requests have no body at all. */
+/** Bodies larger than this are refused; only `ValidateSqlStatement` sends one. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
 interface Route {
@@ -350,7 +351,30 @@ class Emulator {
         return { status: 200, body: success(requestId, this.usage.databases(target, route.catalog ?? '')) };
       case 'GetTables':
         return { status: 200, body: success(requestId, this.usage.tablesOf(target, route.catalog ?? '', route.database ?? '')) };
+      case 'ValidateSqlStatement':
+        return this.validateSql(req, target, body, requestId, refuse);
     }
+  }
+
+  /** Flink's factory validation against what is registered (visible or not) in the namespace now. */
+  private validateSql(req: IncomingMessage, target: Target, body: Buffer, requestId: string, refuse: (status: number, code: string, message: string) => Reply): Reply {
+    if (!/^application\/json\b/i.test(singleHeader(req, 'content-type') ?? '')) return refuse(415, 'UnsupportedMediaType', 'The body must be application/json.');
+    const parsed = parseJson(body);
+    const request = (parsed ?? {}) as Record<string, unknown>;
+    if (parsed instanceof Error || typeof request.statement !== 'string' || typeof request.batchMode !== 'boolean') {
+      return refuse(400, 'InvalidParameter', 'The body must be a SqlStatementWithContext with statement (string) and batchMode (boolean).');
+    }
+    const problem = validateStatement(request.statement, this.store.listAll(target));
+    if (problem === undefined) return { status: 200, body: success(requestId, { success: true, validationResult: 'VALIDATION_RESULT_VALID', message: '' }) };
+    const details = {
+      lineNumber: String(problem.line),
+      columnNumber: String(problem.column),
+      endLineNumber: String(problem.endLine),
+      endColumnNumber: String(problem.endColumn),
+      message: problem.message,
+      invalidflinkConf: [],
+    };
+    return { status: 200, body: success(requestId, { success: false, validationResult: 'VALIDATION_RESULT_INVALID', message: problem.message, errorDetails: details }) };
   }
 
   private register(target: Target, rawQuery: string, accessKeyId: string, requestId: string, refuse: (status: number, code: string, message: string) => Reply): Reply {
@@ -481,6 +505,9 @@ export function matchRoute(method: string, rawPath: string): Route | undefined {
   }
   if (rest.length === 1 && /^connectors(%3a|:)register$/i.test(rest[0] ?? '') && method === 'POST') {
     return { action: 'RegisterCustomConnector', namespace };
+  }
+  if (rest.length === 2 && rest[0] === 'sql-statement' && rest[1] === 'validate' && method === 'POST') {
+    return { action: 'ValidateSqlStatement', namespace };
   }
   if (method === 'GET') {
     const usage = matchUsageRoute(namespace, rest);

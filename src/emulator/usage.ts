@@ -118,6 +118,7 @@ function wireDeployment(target: Target, d: DeploymentSpec): unknown {
     workspace: target.workspaceId,
     executionMode: 'STREAMING',
     engineVersion: 'vvr-8.0.9-flink-1.17',
+    flinkConf: {},
     artifact: kind === 'SQLSCRIPT' ? { kind, sqlArtifact: { sqlScript: d.sql ?? '', additionalDependencies: [] } } : { kind, jarArtifact: { jarUri: `oss://jobs/${d.name}.jar` } },
     jobSummary: { running: d.running ?? 0, starting: 0, cancelling: 0, cancelled: 0, failed: 0, finished: 0 },
     labels: {},

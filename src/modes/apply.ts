@@ -11,10 +11,11 @@ import { escapeMessage } from '../report/escape.js';
 import { commentMarker, renderComment, renderSummary } from '../report/markdown.js';
 import { RECOVER_FROM_REFUSAL, renderRefusedApply } from '../report/summaries.js';
 import { renderApplyText } from '../report/text.js';
-import type { ConnectorApi } from '../ververica/connectors.js';
+import type { ConnectorApi, UsageApi, ValidationApi } from '../ververica/connectors.js';
+import { reportVerification } from '../pipeline/verification.js';
 import { type ReviewCheck, checkReviewed, staleness } from './review.js';
 
-export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string, api: ConnectorApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
+export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string, api: ConnectorApi & UsageApi & ValidationApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
   const { settings, deps, out } = ctx;
   // An older commit never goes over a newer one; a history that cannot be followed is refused too,
   // unless told otherwise.
@@ -53,6 +54,7 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
       settleMs: settings.settleMs,
       clock: deps.clock,
       recheck: true,
+      ...(settings.verify && { verify: { api, limit: settings.verifyLimit, scanLimit: settings.impactScanLimit } }),
       log: { info: (m) => out.info(m), warning: (m) => out.warning(m), progress: out.progress && ((t, m) => out.progress?.(t, m)) },
     });
     out.endGroup();
@@ -65,6 +67,8 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
       out.endGroup();
     }
     out.info(lines[lines.length - 1] ?? '');
+    // Each outcome row shows its verification; plan-json gets it per change.
+    if (settings.verify) reportVerification(out, plan, applied);
   } else {
     out.info('Nothing to apply.');
   }

@@ -21,6 +21,8 @@ export interface ImpactReadOptions {
   readonly scanLimit: number;
   /** Told what was read of each target. */
   readonly onRead?: (target: Target, deployments: number, tables: number) => void;
+  /** Handed each target's deployments as read (the plan's SQL baseline validates them in their own context). */
+  readonly onDeployments?: (target: Target, deployments: readonly WireDeployment[]) => void;
 }
 
 type Limit = ReturnType<typeof pLimit>;
@@ -30,17 +32,17 @@ function deploymentInfo(d: WireDeployment): DeploymentInfo {
   return { name: d.name ?? d.deploymentId ?? '', kind, running: d.jobSummary?.running ?? 0, sql: kind === 'SQLSCRIPT' ? (d.artifact?.sqlArtifact?.sqlScript ?? '') : undefined };
 }
 
-async function readDeployments(api: UsageApi, target: Target, limit: Limit): Promise<DeploymentInfo[]> {
+async function readDeployments(api: UsageApi, target: Target, limit: Limit): Promise<WireDeployment[]> {
   const first = await limit(() => api.listDeployments(target, 1, DEPLOYMENTS_PAGE_SIZE));
   const pages = Math.ceil(first.totalSize / DEPLOYMENTS_PAGE_SIZE);
   const rest = await Promise.all(
     Array.from({ length: Math.max(pages - 1, 0) }, (_, i) => limit(() => api.listDeployments(target, i + 2, DEPLOYMENTS_PAGE_SIZE))),
   );
-  return [first, ...rest].flatMap((page) => page.deployments.map(deploymentInfo));
+  return [first, ...rest].flatMap((page) => [...page.deployments]);
 }
 
 /** Catalogs, then databases, then tables `parallelism` databases at a time until `scanLimit` tables are read. */
-async function readTables(api: UsageApi, target: Target, limit: Limit, parallelism: number, scanLimit: number): Promise<{ tables: TableInfo[]; incomplete: boolean }> {
+export async function readTables(api: UsageApi, target: Target, limit: Limit, parallelism: number, scanLimit: number): Promise<{ tables: TableInfo[]; incomplete: boolean }> {
   const catalogs = await limit(() => api.getCatalogs(target));
   const databases = (await Promise.all(catalogs.map((c) => limit(async () => (await api.getDatabases(target, c)).map((d) => [c, d] as const))))).flat();
   const tables: TableInfo[] = [];
@@ -77,10 +79,12 @@ export async function readImpact(plan: Plan, api: UsageApi, options: ImpactReadO
   await Promise.all(
     targets.map(async (target) => {
       try {
-        const [deployments, walk] = await Promise.all([
+        const [wire, walk] = await Promise.all([
           readDeployments(api, target, limit),
           readTables(api, target, limit, options.parallelism, options.scanLimit),
         ]);
+        const deployments: DeploymentInfo[] = wire.map(deploymentInfo);
+        options.onDeployments?.(target, wire);
         const usage: Usage = usageOf(deployments, walk.tables, walk.incomplete);
         options.onRead?.(target, deployments.length, walk.tables.length);
         impacts.set(targetKey(target), (item) => impactOf(item.live?.type ?? item.type ?? item.name, usage));

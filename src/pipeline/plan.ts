@@ -8,7 +8,9 @@ import type { TargetRecord } from '../record/record.js';
 import { oneLine } from '../report/escape.js';
 import { planJsonOutput } from '../report/plan-json.js';
 import { renderPlanText } from '../report/text.js';
-import type { ConnectorApi, UsageApi } from '../ververica/connectors.js';
+import type { ConnectorApi, UsageApi, ValidationApi } from '../ververica/connectors.js';
+import type { WireDeployment } from '../ververica/sdk.js';
+import { readBaseline } from './verification.js';
 import { readImpact } from './impact.js';
 import { settleRecordMarks } from './records.js';
 import type { Reporter } from './reporter.js';
@@ -57,7 +59,7 @@ export function setPlanOutputs(out: Reporter, plan: Plan): void {
  * One list per target, then the pure plan; logged, annotated and set as outputs. With `usageApi`
  * (and `impact: true`), replaces and deletes also get their impact, read only where there are any.
  */
-export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[], api: ConnectorApi, records: Map<string, TargetRecord> | undefined, usageApi?: UsageApi): Promise<Plan> {
+export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[], api: ConnectorApi, records: Map<string, TargetRecord> | undefined, usageApi?: UsageApi & ValidationApi): Promise<Plan> {
   const { settings, out } = ctx;
   const plannedTargets = targetsOf(desired, records);
   out.startGroup(`Read ${plannedTargets.length} target(s)`);
@@ -69,11 +71,15 @@ export async function observeAndPlan(ctx: RunContext, desired: DesiredConnector[
   if (usageApi !== undefined && settings.impact && (plan.counts.replace > 0 || plan.counts.delete > 0)) {
     const warningsBefore = plan.warnings.length;
     out.startGroup('Read the impact of replaces and deletes');
+    const deployments = new Map<string, readonly WireDeployment[]>();
     plan = await readImpact(plan, usageApi, {
       parallelism: settings.parallelism,
       scanLimit: settings.impactScanLimit,
       onRead: (target, deployments, tables) => out.info(`${targetKey(target)}: ${deployments} deployment(s), ${tables} catalog table(s) read`),
+      onDeployments: (target, read) => deployments.set(targetKey(target), read),
     });
+    // Whether each replace's users validate today: already-broken jobs show before the merge.
+    if (settings.verify) plan = await readBaseline(plan, usageApi, deployments, { parallelism: settings.parallelism, limit: settings.verifyLimit, warn: (m) => out.warning(m, { title: 'Flink connector impact' }) });
     out.endGroup();
     // A refused read or a stopped walk is a workflow warning, not only a line of the plan.
     for (const w of plan.warnings.slice(warningsBefore)) out.warning(w.message, { title: 'Flink connector impact' });

@@ -8,13 +8,13 @@ import type { Octokit } from '../github/client.js';
 import type { ReportContext } from '../report/markdown.js';
 import { scrub } from '../secrets.js';
 import type { Settings } from '../settings.js';
-import type { ConnectorApi, UsageApi } from '../ververica/connectors.js';
+import type { ConnectorApi, UsageApi, ValidationApi } from '../ververica/connectors.js';
 import { type Reporter, scrubbingReporter } from './reporter.js';
 
 export interface Dependencies {
   readonly settings: Settings;
   /** Built only once the definitions are valid, so bad input never reaches the API. */
-  readonly connectorApi: () => Promise<ConnectorApi & UsageApi>;
+  readonly connectorApi: () => Promise<ConnectorApi & UsageApi & ValidationApi>;
   /** Absent when there is no token or no repository to talk to. */
   readonly octokit?: Octokit;
   readonly readDefinitionFiles: typeof readDefinitionFiles;

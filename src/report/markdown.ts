@@ -12,6 +12,7 @@ import { formatDuration } from '../duration.js';
 import { impactLine, impactSentence } from '../impact/impact.js';
 import { escapeMarkdown as esc, sanitizeMarkerKey } from './escape.js';
 import { SYMBOLS, applyLine, isChange, planLine, plural, recordLine } from './format.js';
+import { verificationCell } from './verification.js';
 
 /** GitHub refuses a comment body longer than this many characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -243,6 +244,7 @@ function changeCell(item: PlanItem, caps: Caps): string {
     const sentence = impactSentence(item.action, item.impact);
     parts.push(`**Impact:** ${esc(impactLine(item.impact, caps.impactNames), caps.impact)}.${sentence ? ` ${esc(sentence, caps.reason)}` : ''}`);
   }
+  parts.push(verificationCell(item.verification, caps.impactNames, caps.message) ?? '');
   return parts.filter((p) => p !== '').join('<br>');
 }
 
@@ -292,6 +294,7 @@ function outcomeDetails(o: ApplyOutcome, caps: Caps): string {
     const more = tables.length > caps.tables ? ` and ${tables.length - caps.tables} more` : '';
     parts.push(`Tables built on it: ${names.join(', ')}${more}`);
   }
+  parts.push(verificationCell(o.verification, caps.impactNames, caps.message) ?? '');
   return parts.filter((p) => p !== '').join('<br>');
 }
 

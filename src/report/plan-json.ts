@@ -4,7 +4,7 @@
  * properties) are left out so the same plan always serialises the same way.
  */
 import { targetKey } from '../model.js';
-import type { ChangeAction, Impact, Plan, PlanItem, PlanWarning } from '../model.js';
+import type { ChangeAction, Impact, Plan, PlanItem, PlanWarning, Verification } from '../model.js';
 import { isChange } from './format.js';
 
 export const PLAN_JSON_VERSION = 1;
@@ -18,6 +18,8 @@ export interface PlanJsonChange {
   readonly differences: readonly string[];
   /** For replace and delete when read: who uses the connector; null otherwise. */
   readonly impact: PlanJsonImpact | null;
+  /** For a replace whose users were validated: each deployment's result (plan: validates/fails; apply: verified, regressed...). */
+  readonly verification?: Verification;
 }
 
 export interface PlanJsonImpact {
@@ -79,6 +81,7 @@ function toChange(item: PlanItem & { readonly action: ChangeAction }): PlanJsonC
     reason: item.reason,
     differences: [...(item.differences ?? [])],
     impact: item.impact === undefined ? null : toImpact(item.impact),
+    ...(item.verification !== undefined && { verification: item.verification }),
   };
 }
 
@@ -162,7 +165,7 @@ export function planJsonOutput(plan: Plan, limit = OUTPUT_LIMIT_CHARS): string {
   const steps: ReadonlyArray<(j: PlanJson) => PlanJson> = [
     (j) => ({ ...j, targets: j.targets.map((t) => ({ ...t, unchanged: [], unmanaged: [] })) }),
     (j) => ({ ...j, warnings: [] }),
-    (j) => ({ ...j, targets: j.targets.map((t) => ({ ...t, changes: t.changes.map((c) => ({ ...c, reason: '', differences: [], impact: null })) })) }),
+    (j) => ({ ...j, targets: j.targets.map((t) => ({ ...t, changes: t.changes.map(({ verification: _dropped, ...c }) => ({ ...c, reason: '', differences: [], impact: null })) })) }),
     (j) => ({ ...j, targets: [] }),
   ];
   let current: PlanJson = { ...full, truncated: true };

@@ -4,6 +4,7 @@ import { type LiveConnector, type TableMeta, type Target, targetKey } from '../m
 import { CONNECT_TIMEOUT, CloudError, type FailedBody, answerError, toCloudError } from './errors.js';
 import { withinLimit } from './request-limit.js';
 import { type RetryHooks, type RetryPolicy, retryDelay, withRetry } from './retry.js';
+import { type SqlContext, type SqlValidation, interpretValidation } from './sql-validation.js';
 import { type OpenApiConfig, type PagedEnvelope, type SdkResponse, Ververica, type WireConnector, type WireDeployment, type WireTable } from './sdk.js';
 
 /**
@@ -61,6 +62,12 @@ export interface UsageApi {
   getTables(target: Target, catalog: string, database: string): Promise<CatalogTable[]>;
 }
 
+/** Validation of a statement against the namespace's registered connectors; read-only. */
+export interface ValidationApi {
+  /** Retried and classified like every read; an answer that says neither valid nor invalid is `unknown`. */
+  validateSql(target: Target, context: SqlContext): Promise<SqlValidation>;
+}
+
 export interface ConnectorApiOptions {
   readonly config: OpenApiConfig;
   readonly requestTimeoutMs: number;
@@ -92,7 +99,7 @@ const RUNTIME_BACKSTOP_MS = 5_000;
 
 const tableOf = (t: WireTable): CatalogTable => ({ name: t.name ?? '', connector: t.properties?.connector });
 
-export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi & UsageApi {
+export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi & UsageApi & ValidationApi {
   // httpx takes `connectTimeout` as the socket's idle timeout as well: connecting and the whole
   // answer are bounded by `bounded` below (request-limit.ts), which also ends the socket.
   const runtime = new $dara.RuntimeOptions({
@@ -204,6 +211,11 @@ export function createConnectorApi(options: ConnectorApiOptions): ConnectorApi &
     async getTables(target, catalog, database) {
       const { data } = await read('GetTables', target, () => sdk.getTables(target.namespace, catalog, database, ws(target)));
       return (data ?? []).map(tableOf);
+    },
+
+    async validateSql(target, context) {
+      const { data } = await read('ValidateSqlStatement', target, () => sdk.validateSqlStatement(target.namespace, context, ws(target)));
+      return interpretValidation(data);
     },
 
     register(target, jarUrl, expectedNames, mutation = {}) {
