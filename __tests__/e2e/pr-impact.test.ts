@@ -150,7 +150,7 @@ describe('impact of a delete and protect-in-use', () => {
     const run = await planIn(ns, pr);
     expect(run.exitCode).toBe(1);
     expect(run.outputs.result).toBe('failed');
-    expect(run.stdout).toMatch(/::error::protect-in-use is true, but the plan deletes 1 connector\(s\) used by deployments with running jobs: redis-cache in ws-e2e\/ns-impact-\d+ \(used by cache-warmer, 1 running\)/);
+    expect(run.stdout).toMatch(/::error::protect-in-use is true, but the plan deletes 1 connector used by deployments with running jobs: redis-cache in ws-e2e\/ns-impact-\d+ \(used by cache-warmer, 1 running\)/);
     const body = comment(pr);
     expect(body).toContain('Plan: 0 to register, 0 to replace, 1 to delete.');
     expect(body).toContain('**Refused:** protect-in-use is true');

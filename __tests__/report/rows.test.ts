@@ -84,7 +84,7 @@ describe('rows', () => {
   });
 
   it('says why a plan is refused, above the tables', () => {
-    const body = comment(makePlan([item('delete', 'old')]), 'allow-deletes is false, but the plan deletes 1 connector(s): old in ws-1/default.');
+    const body = comment(makePlan([item('delete', 'old')]), 'allow-deletes is false, but the plan deletes 1 connector: old in ws-1/default.');
     expect(body).toContain('> [!CAUTION]\n> **Refused:** allow-deletes is false');
     expect(body.indexOf('Refused')).toBeLessThan(body.indexOf('| **delete** | old |'));
     // The refusal names what it refuses: no Warning saying it again.
