@@ -174,3 +174,29 @@ describe('the job summary', () => {
     expect(out).toContain('<details><summary>5 unchanged</summary>\n\n| Connector |\n|---|\n| u-0 |');
   });
 });
+
+describe('length (a proxy for the rendered height)', () => {
+  /** Table rows a reader sees without opening anything: folded blocks and folded cells removed. */
+  const visibleRows = (markdown: string): number =>
+    markdown
+      .replace(/<details><summary>[^\n]*?<\/details>/g, '')
+      .replace(/<details>[\s\S]*?<\/details>/g, '')
+      .split('\n')
+      .filter((l) => l.startsWith('|') && !l.startsWith('|---')).length;
+
+  const targets = ['analytics', 'default', 'staging'].map((namespace) => ({ workspaceId: 'ws-1', namespace }));
+  const plan = makePlan(Array.from({ length: 40 }, (_, i) => item('register', `connector-${String(i).padStart(2, '0')}`, { target: targets[i % 3] })));
+
+  it('folds a 40-connector first plan to its counts, and its applied comment too', () => {
+    const first = comment(plan);
+    expect(visibleRows(first)).toBe(0);
+    expect(first.match(/<details><summary>1[34] to register<\/summary>/g)).toHaveLength(3);
+    const result = { ok: true, outcomes: plan.targets.flatMap((t) => t.items.map((i) => ({ target: i.target, name: i.name, action: 'register' as const, status: 'done' as const, durationMs: 900 }))) };
+    const after = renderComment({ plan, marker: commentMarker('k'), context: CONTEXT, applied: result });
+    expect(visibleRows(after)).toBe(0);
+    expect(after).toContain('**Applied 40 of 40 at `0123456`**');
+    expect(after).toContain('<details><summary>40 changes, each done</summary>');
+    // Every register row is one line: no break inside the cell.
+    for (const row of first.split('\n').filter((l) => l.startsWith('| **register**'))) expect(row).not.toContain('<br>');
+  });
+});
