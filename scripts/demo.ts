@@ -3,8 +3,8 @@
  * emulator and the local GitHub fake, copies examples/ into a scratch repository, runs the bundled
  * action as a pull-request plan (which posts the plan comment) and then as the apply that follows
  * the merge, then plans a follow-up pull request that bumps a JAR (the record of applied
- * connectors makes that a replace, shown with the Flink jobs and tables it touches), and prints what
- * a user would see.
+ * connectors makes that a replace, shown with the Flink jobs and tables it touches), applies that
+ * one too (the comment then names the jobs to restart), and prints what a user would see.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -116,11 +116,20 @@ async function main(): Promise<number> {
       console.log(followUpComment.body);
     }
 
-    github.setPullsForCommit(OWNER, REPO, 'b'.repeat(40), [{ number: NEXT_PR, merged_at: new Date().toISOString(), state: 'closed' }]);
-    banner('4. Merged: the apply proves the replace (the jobs using kafka-orders still validate)');
-    const verified = await runAction({ ...common, eventName: 'push', ref: 'refs/heads/main', sha: 'b'.repeat(40), payload: { ref: 'refs/heads/main', after: 'b'.repeat(40), repository } });
-    console.log(readableLog(verified));
-    console.log(`\nresult: ${verified.outputs.result}, verified: ${verified.outputs.verified}, regressions: ${verified.outputs.regressions}`);
+    if (followUp.exitCode !== 0) return followUp.exitCode;
+
+    const BUMP_SHA = 'b'.repeat(40);
+    github.setPullsForCommit(OWNER, REPO, BUMP_SHA, [{ number: NEXT_PR, merged_at: new Date().toISOString(), state: 'closed' }]);
+    banner(`4. Pull request #${NEXT_PR} merged: the apply proves the replace (the jobs using kafka-orders still validate)`);
+    const bump = await runAction({ ...common, eventName: 'push', ref: 'refs/heads/main', sha: BUMP_SHA, payload: { ref: 'refs/heads/main', after: BUMP_SHA, repository } });
+    console.log(readableLog(bump));
+    console.log(`\nresult: ${bump.outputs.result}, verified: ${bump.outputs.verified}, regressions: ${bump.outputs.regressions}`);
+    const bumpComment = github.comments(OWNER, REPO, NEXT_PR)[0];
+    if (bumpComment) {
+      banner(`The same comment on pull request #${NEXT_PR}, updated with the results: the jobs to restart`);
+      console.log(bumpComment.body);
+    }
+    if (bump.exitCode !== 0) return bump.exitCode;
 
     banner('5. A JAR that renames `topic` to `topics` (kafka-orders 3.0.0): the apply rolls it back');
     await writeFile(kafkaFile, bumped.replace('kafka-orders-1.1.0.jar', 'kafka-orders-3.0.0.jar'));

@@ -12,13 +12,13 @@ const MISSING_JAR = 'oss://flink-artifacts/connectors/not-uploaded-9.9.9.jar';
 
 /** The rows of the Applied table, by connector name. */
 function appliedRows(body: string): Map<string, string[]> {
-  const at = body.indexOf('#### Applied');
+  const at = body.indexOf('| Connector | Action | Result |');
   const rows = new Map<string, string[]>();
   if (at < 0) return rows;
-  for (const line of body.slice(at).split('\n')) {
+  for (const line of body.slice(at).split('\n').slice(2)) {
+    if (!line.startsWith('|')) break;
     const cells = line.split('|').slice(1, -1).map((c) => c.trim());
-    if (cells.length !== 7 || !/^`/.test(cells[0] ?? '')) continue;
-    rows.set(cells[1] ?? '', cells);
+    rows.set(cells[0] ?? '', cells);
   }
   return rows;
 }
@@ -44,7 +44,7 @@ describe('apply on push reports on the merged pull request', () => {
     const plan = await world.plan({ pr });
     expect(plan.exitCode, plan.stdout).toBe(0);
     const [planned] = prComments(world.github, pr);
-    expect(planned?.body).not.toContain('#### Applied');
+    expect(planned?.body).not.toContain('Flink connectors applied');
 
     world.github.setPullsForCommit(OWNER, REPO, sha, [{ number: pr, merged_at: MERGED_AT, state: 'closed' }]);
     const since = world.github.requests().length;
@@ -63,18 +63,18 @@ describe('apply on push reports on the merged pull request', () => {
     expect(comments).toHaveLength(1);
     const body = comments[0]?.body ?? '';
     expect(body).toContain('Plan: 2 to register, 0 to replace, 0 to delete.');
-    expect(body).toContain('#### Applied');
-    expect(body).toContain('Apply: 2 done, 0 failed, 0 skipped.');
+    // The outcome first, in the past tense; the plan folded below it.
+    expect(body).toMatch(new RegExp(`^### Flink connectors applied: ${WS}/${NS}\\n\\n\\*\\*Applied 2 of 2 at \`${sha.slice(0, 7)}\`\\*\\* · \\[workflow run\\]`, 'm'));
+    expect(body.indexOf('Applied 2 of 2')).toBeLessThan(body.indexOf('<details><summary>The plan: Plan: 2 to register'));
     const rows = appliedRows(body);
     expect([...rows.keys()].sort()).toEqual(['http-lookup', 'kafka-orders']);
     for (const cells of rows.values()) {
-      expect(cells[2]).toBe(`${WS}/${NS}`);
-      expect(cells[3]).toBe('register');
-      expect(cells[4]).toBe('✅ done');
-      expect(cells[5]).toMatch(/^\d+\.\d s$|^\d+ m \d\d s$/);
+      expect(cells).toHaveLength(3);
+      expect(cells[1]).toBe('register');
+      expect(cells[2]).toMatch(/^✅ done · (\d+\.\d s|\d+ m \d\d s)$/);
     }
     expect(apply.outputs['comment-url']).toBe(comments[0]?.html_url);
-    expect(apply.summary).toContain('#### Applied');
+    expect(apply.summary).toContain('Applied 2 of 2 at');
   });
 
   it('names the failures in the Applied section when a registration fails', async () => {
@@ -96,14 +96,14 @@ describe('apply on push reports on the merged pull request', () => {
     const comments = prComments(world.github, pr);
     expect(comments).toHaveLength(1);
     const body = comments[0]?.body ?? '';
-    expect(body).toContain('Apply: 1 done, 1 failed, 0 skipped.');
-    expect(body).toMatch(/> \[!CAUTION\]\n> 1 change failed: orders-archive\./);
+    // What failed, why and what to do, before anything else.
+    expect(body).toMatch(/^### Flink connectors: apply failed in /m);
+    expect(body).toMatch(/> \[!CAUTION\]\n> \*\*1 of 2 failed:\*\* `orders-archive` — .*(JarNotFound|does not exist).*\. Fix the cause, then \[re-run the apply\]/);
     const rows = appliedRows(body);
-    expect(rows.get('mysql-cdc')?.slice(3, 5)).toEqual(['register', '✅ done']);
+    expect(rows.get('mysql-cdc')?.slice(1)).toEqual([expect.stringMatching(/^register$/), expect.stringMatching(/^✅ done · /)]);
     const failed = rows.get('orders-archive');
-    expect(failed?.slice(3, 5)).toEqual(['register', '❌ failed']);
-    expect(failed?.[5]).toMatch(/^\d+\.\d s$/);
-    expect(failed?.[6]).toMatch(/JarNotFound|does not exist/);
+    expect(failed?.[1]).toBe('register');
+    expect(failed?.[2]).toMatch(/^❌ failed · \d+\.\d s<br>.*(JarNotFound|does not exist)/);
     // The connectors of the earlier PR are not part of this apply's outcome.
     expect(rows.has('kafka-orders')).toBe(false);
     await world.remove('connectors/broken.yaml');
@@ -128,8 +128,8 @@ describe('apply on push reports on the merged pull request', () => {
     expect(apply.outputs['comment-url'] ?? '').toBe('');
 
     expect(apply.summary).toContain('Plan: 1 to register, 0 to replace, 0 to delete.');
-    expect(apply.summary).toContain('#### Applied');
-    expect(apply.summary).toMatch(/\| `\+` \| redis-cache \| ws-e2e\/default \| register \| ✅ done \| \d+\.\d s \|/);
+    expect(apply.summary).toContain('Applied 1 of 1 at');
+    expect(apply.summary).toMatch(/\| redis-cache \| register \| ✅ done · \d+\.\d s \|/);
     expect(botComments(world.github, 700)).toHaveLength(1);
   });
 });

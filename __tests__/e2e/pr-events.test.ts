@@ -69,7 +69,7 @@ describe('events and commands', () => {
     expect(world.github.deployments(OWNER, REPO)).toEqual([]);
     // It is a plan on a PR, so the plan comment is written.
     expect(world.github.comments(OWNER, REPO, pr)).toHaveLength(1);
-    expect(world.github.comments(OWNER, REPO, pr)[0]?.body).not.toContain('#### Applied');
+    expect(world.github.comments(OWNER, REPO, pr)[0]?.body).not.toContain('Flink connectors applied');
   });
 
   it('command: apply on a pull_request_target event does not apply either', async () => {

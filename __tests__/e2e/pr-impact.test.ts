@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../scripts/local-runner.js';
 import type { PlanJson } from '../../src/report/plan-json.js';
 import { botComments, liveConnector } from '../support/pr-helpers.js';
-import { JARS, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { JARS, OWNER, REPO, WS, type World, connectorYaml, startWorld } from '../support/world.js';
 
 let world: World;
 let counter = 0;
@@ -40,6 +40,32 @@ const planJson = (run: RunResult): PlanJson => JSON.parse(run.outputs['plan-json
 
 const KAFKA_SINK = connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, sink: true });
 const REDIS_ABSENT = connectorYaml({ connector_name: 'redis-cache', state: 'absent' });
+
+describe('impact after the apply', () => {
+  it('names the jobs to restart for an applied replace above the folded plan, which keeps the impact', async () => {
+    const { ns, pr } = await scenario(KAFKA_SINK);
+    world.emulator.seed(WS, ns, [liveConnector({ name: 'kafka-orders', source: true })]);
+    world.emulator.seedUsage(WS, ns, {
+      deployments: [
+        { name: 'orders-etl', running: 2, sql: "CREATE TEMPORARY TABLE o (id INT) WITH ('connector' = 'kafka-orders');" },
+        { name: 'idle-etl', running: 0, sql: "CREATE TEMPORARY TABLE o (id INT) WITH ('connector' = 'kafka-orders');" },
+      ],
+      tables: [],
+    });
+    const plan = await planIn(ns, pr);
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    const sha = 'c'.repeat(40);
+    world.github.setPullsForCommit(OWNER, REPO, sha, [{ number: pr, merged_at: '2025-03-04T05:06:07Z', state: 'closed' }]);
+    const apply = await world.apply({ sha, inputs: { namespace: ns } });
+    expect(apply.exitCode, apply.stdout).toBe(0);
+    const body = comment(pr);
+    expect(body).toMatch(/\*\*Applied 1 of 1 at `ccccccc`\*\*/);
+    expect(body).toContain('> [!IMPORTANT]\n> Restart to pick up the new JAR:\n> - `kafka-orders`: orders-etl (2 running)\n');
+    expect(body.indexOf('Restart to pick up')).toBeLessThan(body.indexOf('<details><summary>The plan'));
+    expect(body.slice(body.indexOf('<details><summary>The plan'))).toContain('**Impact:** used by 1 running deployment: orders-etl (2 running)');
+    expect(apply.summary).toContain('Restart to pick up the new JAR');
+  });
+});
 
 describe('impact of a replace', () => {
   it('shows the deployments that use it inline and through a catalog table, with running counts, and the tables', async () => {
@@ -150,7 +176,7 @@ describe('impact of a delete and protect-in-use', () => {
     const run = await planIn(ns, pr);
     expect(run.exitCode).toBe(1);
     expect(run.outputs.result).toBe('failed');
-    expect(run.stdout).toMatch(/::error::protect-in-use is true, but the plan deletes 1 connector\(s\) used by deployments with running jobs: redis-cache in ws-e2e\/ns-impact-\d+ \(used by cache-warmer, 1 running\)/);
+    expect(run.stdout).toMatch(/::error::protect-in-use is true, but the plan deletes 1 connector used by deployments with running jobs: redis-cache in ws-e2e\/ns-impact-\d+ \(used by cache-warmer, 1 running\)/);
     const body = comment(pr);
     expect(body).toContain('Plan: 0 to register, 0 to replace, 1 to delete.');
     expect(body).toContain('**Refused:** protect-in-use is true');

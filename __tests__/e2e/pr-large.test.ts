@@ -45,7 +45,7 @@ describe('a plan of 3,000 connectors', () => {
   });
 
   it('writes a job summary with all 3,000 rows', () => {
-    const rows = run.summary.split('\n').filter((line) => /^\| `\+` \| bulk-\d{4} \|/.test(line));
+    const rows = run.summary.split('\n').filter((line) => /^\| \*\*register\*\* \| bulk-\d{4} \|/.test(line));
     expect(rows).toHaveLength(TOTAL);
     const names = new Set(rows.map((r) => /bulk-(\d{4})/.exec(r)?.[1]));
     expect(names.size).toBe(TOTAL);

@@ -88,5 +88,11 @@ describe('an invalid push', () => {
     expect(body).toContain('`connectors/kafka.yaml:2`');
     expect(body.match(/^- `connectors\/kafka\.yaml:\d+`/gm)?.length).toBe(20);
     expect(body).toMatch(/- … and \d+ more \(see the annotations and the job summary\)/);
+    // Code in the messages reads as code, as in the job summary; no plan was made, so the title says none; the run is linked.
+    expect(body).not.toContain('&#96;');
+    expect(body).toMatch(/^- `connectors\/kafka\.yaml:2`: .*`[^`]+`/m);
+    expect(body).toMatch(/^### Flink connectors: invalid definitions/m);
+    expect(body).not.toMatch(/^###.*\bplan\b/m);
+    expect(body).toMatch(/\[workflow run\]\(https:\/\/github\.com\/[^)]+\/actions\/runs\/\d+\)/);
   });
 });

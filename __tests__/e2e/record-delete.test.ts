@@ -80,7 +80,7 @@ describe('the record is the managed set: removed files, moves, unmanaged connect
     const plan = await world.plan({ inputs: { 'allow-deletes': 'false' } });
     expect(plan.exitCode, explain(plan)).toBe(1);
     expect(plan.outputs.result).toBe('failed');
-    expect(errorsOf(plan).join('\n')).toContain(`allow-deletes is false, but the plan deletes 1 connector(s): http-lookup in ${WS}/${NS}`);
+    expect(errorsOf(plan).join('\n')).toContain(`allow-deletes is false, but the plan deletes 1 connector: http-lookup in ${WS}/${NS}`);
 
     const apply = await world.apply({ sha: sha('3'), inputs: { 'allow-deletes': 'false' } });
     expect(apply.exitCode, explain(apply)).toBe(1);

@@ -111,7 +111,7 @@ describe('no false alarm', () => {
     // It did compare: on a push, only the review check finds the merged pull request, and the
     // apply reported its result there; the plan it applied has the reviewed fingerprint.
     const [comment] = world.github.comments(OWNER, REPO, PR);
-    expect(comment?.body).toContain('#### Applied');
+    expect(comment?.body).toMatch(/\*\*Applied \d+ of \d+ at /);
     expect(reviewed).toMatch(/^[0-9a-f]{64}$/);
     expect(readFingerprint(comment?.body ?? '')).toBe(reviewed);
     expect(calls(world.emulator)).toMatchObject({ register: 2, delete: 0 });

@@ -88,18 +88,23 @@ describe('renderComment layout', () => {
     expect(body).toContain('> 1 connector will be replaced (deleted, then registered again): jdbc (ws-1/default).');
   });
 
-  it('has one change table per target with symbol, name and why, and no Type column where every type is the name', () => {
-    expect(body).toContain('| `+` | kafka-orders | not registered in ws-1/default<br>JAR: oss://bucket/connectors/kafka-orders.jar |');
-    expect(body).toContain('| `-/+` | jdbc | the live connector contradicts the definition<br>• sink: live true, declared false<br>• lookup: live false, declared true<br>JAR: oss://bucket/connectors/jdbc.jar |');
-    expect(body).toContain('| `-` | old-sink | state: absent in connectors/kafka.yaml |');
+  it('has one change table per target with the action in words, name and why, and no Type column', () => {
+    // A register is one line: the target's heading says where, so no "not registered in <target>".
+    expect(body).toContain('| **register** | kafka-orders | <details><summary>JAR kafka-orders.jar</summary>oss://bucket/connectors/kafka-orders.jar</details> |');
+    expect(body).not.toContain('not registered in');
+    expect(body).toContain(
+      '| **replace** | jdbc | the live connector contradicts the definition<br>• sink: live true, declared false<br>• lookup: live false, declared true<br><details><summary>JAR jdbc.jar</summary>oss://bucket/connectors/jdbc.jar</details> |',
+    );
+    expect(body).toContain('| **delete** | old-sink | state: absent in connectors/kafka.yaml<br>Deletes: type old-sink |');
     expect(body).not.toContain('| Type |');
+    expect(body).not.toContain('</details><br>');
     expect(lines.filter((l) => l.startsWith('#### ws-1/'))).toEqual(['#### ws-1/analytics', '#### ws-1/default']);
   });
 
   it('folds unchanged and unmanaged connectors away, and lists warnings', () => {
     expect(body).toContain('<details><summary>1 unchanged</summary>');
     expect(body).toContain('<details><summary>1 unmanaged</summary>');
-    expect(body).toContain('| mysql |');
+    expect(body).toContain('<details><summary>1 unchanged</summary>\n\nmysql\n\n</details>');
     expect(body).toContain('- **ws-1/default · jdbc**: formats not checked (connectors/jdbc.yaml:4)');
   });
 
@@ -125,7 +130,7 @@ describe('renderComment layout', () => {
     );
   });
 
-  it('shows the outcome of the apply', () => {
+  it('shows the outcome of the apply first, with the plan folded below it', () => {
     const out = comment(mixed, {
       applied: applied([
         { target: WS1_DEFAULT, name: 'kafka-orders', action: 'register', status: 'done', durationMs: 1200 },
@@ -133,11 +138,17 @@ describe('renderComment layout', () => {
         { target: WS1_DEFAULT, name: 'jdbc', action: 'replace', status: 'failed', durationMs: 2000, message: 'JAR not found' },
       ]),
     });
-    expect(out).toContain('**Apply: 2 done, 1 failed, 0 skipped.**');
-    expect(out).toContain('| `+` | kafka-orders | ws-1/default | register | ✅ done | 1.2 s | — |');
-    expect(out).toContain('| `-` | old-sink | ws-1/analytics | delete | ✅ done | 0.3 s | Tables built on it: vvp.default.orders |');
-    expect(out).toContain('| `-/+` | jdbc | ws-1/default | replace | ❌ failed | 2.0 s | JAR not found |');
-    expect(out).toContain('> [!CAUTION]\n> 1 change failed: jdbc (ws-1/default).');
+    const lines = out.split('\n');
+    expect(lines[2]).toBe('');
+    expect(lines[3]).toBe('### Flink connectors: apply failed in ws-1/analytics, ws-1/default');
+    expect(out).toContain('> [!CAUTION]\n> **1 of 3 failed:** `jdbc` (ws-1/default) — JAR not found. Fix the cause, then [re-run the apply](https://github.com/acme/flink/actions/runs/42)');
+    expect(out).toContain('| Connector | Action | Result |');
+    expect(out).toContain('| kafka-orders <sub>ws-1/default</sub> | register | ✅ done · 1.2 s |');
+    expect(out).toContain('| old-sink <sub>ws-1/analytics</sub> | delete | ✅ done · 0.3 s<br>Tables built on it: vvp.default.orders |');
+    expect(out).toContain('| jdbc <sub>ws-1/default</sub> | replace | ❌ failed · 2.0 s<br>JAR not found |');
+    expect(out.indexOf('1 of 3 failed')).toBeLessThan(out.indexOf('<details><summary>The plan: Plan: 1 to register, 1 to replace, 1 to delete.</summary>'));
+    expect(out.indexOf('will be deleted')).toBeGreaterThan(out.indexOf('<details><summary>The plan'));
+    expect(out.indexOf('will be replaced')).toBeGreaterThan(out.indexOf('<details><summary>The plan'));
   });
 });
 
@@ -197,12 +208,12 @@ describe('renderComment snapshots', () => {
 describe('renderComment size limit', () => {
   it('drops unchanged connectors first, and says so', () => {
     const items = [item('register', 'new-one')];
-    for (let n = 0; n < 6000; n++) items.push(item('unchanged', `kept-${n}`));
+    for (let n = 0; n < 9000; n++) items.push(item('unchanged', `kept-${n}`));
     const out = comment(makePlan(items));
     expect(out.length).toBeLessThanOrEqual(COMMENT_LIMIT);
-    expect(out).toContain('| `+` | new-one |');
-    expect(out).not.toContain('<details>');
-    expect(out).toContain('leaves out the list of 6000 unchanged connectors');
+    expect(out).toContain('| **register** | new-one |');
+    expect(out).not.toContain('unchanged</summary>');
+    expect(out).toContain('leaves out the list of 9000 unchanged connectors');
     expect(out).toContain('job summary of [this workflow run](https://github.com/acme/flink/actions/runs/42)');
   });
 
@@ -253,7 +264,10 @@ describe('renderSummary', () => {
     const out = renderSummary({ plan, context: CONTEXT, fingerprint: FINGERPRINT });
     expect(Buffer.byteLength(out, 'utf8')).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
     for (let n = 0; n < 3000; n++) expect(out).toContain(`| connector-${String(n).padStart(6, '0')} |`);
-    expect(out.split('\n').filter((l) => /^\| `(\+|-\/\+|-|=|\?)` \|/.test(l))).toHaveLength(3000);
+    // Changes first, as rows of the change tables; unchanged and unmanaged connectors folded under them.
+    expect(out.split('\n').filter((l) => /^\| \*\*(register|replace|delete)\*\* \|/.test(l))).toHaveLength(1800);
+    expect(out.split('\n').filter((l) => /^\| connector-\d+ \|$/.test(l))).toHaveLength(1200);
+    expect(out).toMatch(/<details><summary>\d+ unchanged<\/summary>/);
     expect(out).toContain('**Plan: 600 to register, 600 to replace, 600 to delete.**');
     expect(out).not.toContain('size limit');
     expect(out).toContain('plan `c0ffeec0ffee`');
@@ -263,7 +277,7 @@ describe('renderSummary', () => {
     const plan = bigPlan(12_000, 20);
     const out = renderSummary({ plan, context: CONTEXT, limitBytes: 200_000 });
     expect(Buffer.byteLength(out, 'utf8')).toBeLessThanOrEqual(200_000);
-    const rows = out.split('\n').filter((l) => l.startsWith('| `+` |')).length;
+    const rows = out.split('\n').filter((l) => l.startsWith('| **register** |')).length;
     expect(rows).toBeGreaterThan(1000);
     expect(out).toContain(`the last ${12_000 - rows} rows are not shown`);
     expect(out.trimEnd().endsWith('</sub>')).toBe(true);

@@ -13,7 +13,27 @@ import { RECOVER_FROM_REFUSAL, renderRefusedApply } from '../report/summaries.js
 import { renderApplyText } from '../report/text.js';
 import type { ConnectorApi, UsageApi, ValidationApi } from '../ververica/connectors.js';
 import { reportVerification } from '../pipeline/verification.js';
+import { readImpact } from '../pipeline/impact.js';
 import { type ReviewCheck, checkReviewed, staleness } from './review.js';
+
+/**
+ * The plan as reported after the apply: with the impact of the replaces and deletes that were
+ * done, read now (the plan does not read it again when applying), so the comment can name the
+ * jobs that pick up a new JAR only when restarted. An unreadable impact is a note, never a failure.
+ */
+async function withImpactAfterApply(ctx: RunContext, plan: Plan, applied: ApplyResult, api: UsageApi): Promise<Plan> {
+  const done = applied.outcomes.some((o) => o.status === 'done' && (o.action === 'replace' || o.action === 'delete'));
+  if (!ctx.settings.impact || !done) return plan;
+  ctx.out.startGroup('Read who uses the replaced and deleted connectors');
+  try {
+    return await readImpact(plan, api, { parallelism: ctx.settings.parallelism, scanLimit: ctx.settings.impactScanLimit });
+  } catch (error) {
+    ctx.out.info(`impact not read: ${messageOf(error, ctx.deps.secrets)}`);
+    return plan;
+  } finally {
+    ctx.out.endGroup();
+  }
+}
 
 export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string, api: ConnectorApi & UsageApi & ValidationApi, records: Map<string, TargetRecord> | undefined): Promise<RunResult> {
   const { settings, deps, out } = ctx;
@@ -74,12 +94,13 @@ export async function applyMode(ctx: RunContext, plan: Plan, fingerprint: string
   }
 
   const recordProblems = records ? await writeRecords(ctx, plan, api, records, applied) : [];
-  await out.summary(renderSummary({ plan, context: ctx.report, applied }));
+  const reported = await withImpactAfterApply(ctx, plan, applied, api);
+  await out.summary(renderSummary({ plan: reported, context: ctx.report, applied }));
 
   const pull = check?.pull ?? (settings.event.name !== 'push' && settings.comment && deps.octokit && settings.event.sha ? await findPullForCommit(deps.octokit, settings.event.owner, settings.event.repo, settings.event.sha).catch(() => undefined) : undefined);
   if (settings.comment && pull !== undefined) {
     try {
-      await postComment(ctx, pull, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, changes: check?.shown, context: ctx.report, applied }));
+      await postComment(ctx, pull, renderComment({ plan: reported, marker: commentMarker(settings.commentKey), fingerprint, changes: check?.shown, context: ctx.report, applied }));
     } catch (error) {
       out.warning(`Could not report the result on the pull request: ${messageOf(error, deps.secrets)}`);
     }

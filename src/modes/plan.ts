@@ -2,6 +2,7 @@
 import type { Plan } from '../model.js';
 import { targetKey } from '../model.js';
 import { hasChanges } from '../plan/plan.js';
+import { plural } from '../report/format.js';
 import { postComment } from '../pipeline/comment.js';
 import { PULL_REQUEST_EVENTS, type RunContext, type RunResult, fail } from '../pipeline/run-context.js';
 import type { Settings } from '../settings.js';
@@ -12,7 +13,7 @@ import { commentMarker, renderComment, renderSummary } from '../report/markdown.
 export function deletesRefusal(plan: Plan, settings: Pick<Settings, 'allowDeletes'>): string | undefined {
   if (settings.allowDeletes || plan.counts.delete === 0) return undefined;
   const deletes = plan.targets.flatMap((t) => t.items.filter((i) => i.action === 'delete').map((i) => `${i.name} in ${targetKey(t.target)}`));
-  return `allow-deletes is false, but the plan deletes ${plan.counts.delete} connector(s): ${deletes.join(', ')}. Make deletes a separate change.`;
+  return `allow-deletes is false, but the plan deletes ${plural(plan.counts.delete, 'connector')}: ${deletes.join(', ')}. Make deletes a separate change.`;
 }
 
 /** Why the plan may not go ahead (`protect-in-use: true` and a delete of a connector running jobs use), if it may not. */
@@ -27,7 +28,7 @@ export function inUseRefusal(plan: Plan, settings: Pick<Settings, 'protectInUse'
       }),
   );
   if (inUse.length === 0) return undefined;
-  return `protect-in-use is true, but the plan deletes ${inUse.length} connector(s) used by deployments with running jobs: ${inUse.join(', ')}. Their next restart would fail. Stop or move those jobs first, or set protect-in-use: false.`;
+  return `protect-in-use is true, but the plan deletes ${plural(inUse.length, 'connector')} used by deployments with running jobs: ${inUse.join(', ')}. Their next restart would fail. Stop or move those jobs first, or set protect-in-use: false.`;
 }
 
 /**
