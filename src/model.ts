@@ -66,7 +66,12 @@ export interface DesiredConnector {
   readonly adopt?: 'replace';
   /** Where the connector's mapping starts in its file. */
   readonly location: SourceLocation;
+  /** The line of each expectation key the definition declares, for annotations on that key. */
+  readonly expectationLines?: Readonly<Partial<Record<ExpectationField, number>>>;
 }
+
+/** The definition keys that state what the JAR provides: register sends only the JAR, so they are checked, never sent. */
+export type ExpectationField = 'connector_type' | 'source' | 'sink' | 'lookup' | 'supported_formats' | 'dependencies';
 
 /** A problem in the user's definitions, reported as an annotation on its file and line. */
 export interface DefinitionError {

@@ -13,7 +13,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../schema/connector-definitions.schema.json' with { type: 'json' };
 import { targetKey } from '../model.js';
-import type { DefinitionError, DesiredConnector, SourceLocation, Target } from '../model.js';
+import type { DefinitionError, DesiredConnector, ExpectationField, SourceLocation, Target } from '../model.js';
 import { parseDocuments, pointerSegment } from './parse.js';
 import type { JsonValue, ParsedDocument, Position } from './parse.js';
 import { suggestKey } from './suggest.js';
@@ -46,6 +46,7 @@ export const NAME_MAX_LENGTH = schema.definitions.name.maxLength;
 
 const CONNECTOR_KEYS = Object.keys(schema.definitions.connector.properties);
 const FILE_KEYS = Object.keys(schema.definitions.file.properties);
+const EXPECTATION_KEYS: readonly ExpectationField[] = ['connector_type', 'source', 'sink', 'lookup', 'supported_formats', 'dependencies'];
 const NAME_FIELDS = new Set(['connector_name', 'connector_type', 'workspace_id', 'namespace_name']);
 const CREDENTIALS = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
 
@@ -442,6 +443,7 @@ class Collector {
     if (!('value' in workspace) || !('value' in namespace) || !clean || name === undefined) return;
     const target: Target = { workspaceId: workspace.value, namespace: namespace.value };
     const location: SourceLocation = { file, line: start.line, column: start.column };
+    const expectationLines = Object.fromEntries(EXPECTATION_KEYS.filter((k) => f[k] !== undefined).map((k) => [k, at(k).line]));
     const connector: DesiredConnector = {
       target,
       name,
@@ -457,6 +459,7 @@ class Collector {
       // Only reached when the schema found no fault, so every item is a string.
       ...(dependencies !== undefined ? { dependencies: dependencies as string[] } : {}),
       ...(f.adopt === 'replace' ? { adopt: 'replace' as const } : {}),
+      ...(Object.keys(expectationLines).length > 0 ? { expectationLines } : {}),
     };
     this.placed.push({ connector, namePosition: at('connector_name'), typePosition: at('connector_type') });
   }

@@ -21,6 +21,8 @@ export interface ImpactReadOptions {
   readonly scanLimit: number;
   /** Told what was read of each target. */
   readonly onRead?: (target: Target, deployments: number, tables: number) => void;
+  /** The changes whose impact is read (default: every replace and delete of a live connector). */
+  readonly which?: (item: PlanItem) => boolean;
 }
 
 type Limit = ReturnType<typeof pLimit>;
@@ -67,9 +69,10 @@ function failureWarning(target: Target, error: unknown): { warning: PlanWarning;
   return { note: 'the reads failed', warning: { target, message: `Impact unknown in ${key}: ${message}` } };
 }
 
-/** The plan with the impact of every replace and delete; a plan without them is returned as it is, with no call made. */
+/** The plan with the impact of every replace and delete (`which` narrows them); a plan without them is returned as it is, with no call made. */
 export async function readImpact(plan: Plan, api: UsageApi, options: ImpactReadOptions): Promise<Plan> {
-  const targets = plan.targets.filter((tp) => tp.items.some(needsImpact)).map((tp) => tp.target);
+  const which = (item: PlanItem): boolean => needsImpact(item) && (options.which?.(item) ?? true);
+  const targets = plan.targets.filter((tp) => tp.items.some(which)).map((tp) => tp.target);
   if (targets.length === 0) return plan;
   const limit = pLimit(options.parallelism);
   const warnings: PlanWarning[] = [];
@@ -95,5 +98,5 @@ export async function readImpact(plan: Plan, api: UsageApi, options: ImpactReadO
     }),
   );
   warnings.sort((a, b) => (targetKey(a.target as Target) < targetKey(b.target as Target) ? -1 : 1));
-  return withImpact(plan, impacts, warnings);
+  return withImpact(plan, impacts, warnings, which);
 }
