@@ -1,7 +1,9 @@
 /**
  * Expectations are checked, never enforced by re-registering: the connector's fields come from its
- * JAR, so when the record says the live connector came from the declared JAR, a contradiction is a
- * mistake in the definition (or the JAR), and registering the same JAR again cannot fix it.
+ * JAR, so when the record says the live connector came from the declared JAR, and the live type is
+ * still the recorded one (nobody registered something else by hand since), a contradiction is a
+ * mistake in the definition (or the JAR), and registering the same JAR again cannot fix it. A live
+ * type that differs from the recorded one is a change made outside the action: a replace heals it.
  */
 import { type Plan, type SourceLocation, type Target, isUnknownJar, targetKey } from '../model.js';
 import { contradictionsOf } from './compare.js';
@@ -14,12 +16,13 @@ export interface ExpectationFailure {
   readonly message: string;
 }
 
-/** The contradicted expectations of connectors whose JAR is, by the record, the declared one. */
+/** The contradicted expectations of connectors whose JAR and type are, by the record, the declared JAR and the live type. */
 export function expectationFailures(plan: Plan): ExpectationFailure[] {
   return plan.targets.flatMap((tp) =>
     tp.items.flatMap((item) => {
       const { desired, live, recorded } = item;
-      if (item.action !== 'replace' || !desired || !live || !recorded || isUnknownJar(recorded.jarUrl) || recorded.jarUrl !== desired.jarUrl) return [];
+      const sameJar = recorded !== undefined && !isUnknownJar(recorded.jarUrl) && recorded.jarUrl === desired?.jarUrl;
+      if (item.action !== 'replace' || !desired || !live || !sameJar || live.type !== recorded.type) return [];
       return contradictionsOf(desired, live).map((c) => ({
         target: tp.target,
         name: item.name,
