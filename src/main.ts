@@ -9,10 +9,11 @@ import { checkMode } from './modes/check.js';
 import { exportMode } from './modes/export.js';
 import { deletesRefusal, inUseRefusal, reportPlan } from './modes/plan.js';
 import { loadDesired } from './pipeline/load.js';
-import { observeAndPlan } from './pipeline/plan.js';
+import { impactReadFor, observeAndPlan } from './pipeline/plan.js';
 import { readRecords } from './pipeline/records.js';
 import { type Dependencies, type Mode, PULL_REQUEST_EVENTS, type RunResult, fail, runContext } from './pipeline/run-context.js';
 import type { TargetRecord } from './record/record.js';
+import { expectationRefusal } from './plan/expectations.js';
 import { planFingerprint } from './report/fingerprint.js';
 import { escapeMessage, oneLine } from './report/escape.js';
 import { scrub } from './secrets.js';
@@ -82,11 +83,10 @@ export async function run(deps: Dependencies): Promise<RunResult> {
 
   if (mode === 'export') return exportMode(ctx, desired, api, records);
 
-  // Who a change touches is read for the plan a reviewer decides on, not again when applying.
-  const plan = await observeAndPlan(ctx, desired, api, records, mode === 'plan' ? api : undefined);
+  const plan = await observeAndPlan(ctx, desired, api, records, impactReadFor(mode, settings, api));
   if (mode === 'check') return checkMode(ctx, plan);
   const fingerprint = planFingerprint(plan);
-  const refusal = deletesRefusal(plan, settings) ?? inUseRefusal(plan, settings);
+  const refusal = expectationRefusal(plan) ?? deletesRefusal(plan, settings) ?? inUseRefusal(plan, settings);
   if (mode === 'plan' || refusal) return reportPlan(ctx, plan, fingerprint, refusal, mode === 'plan');
   return applyMode(ctx, plan, fingerprint, api, records);
 }

@@ -69,7 +69,12 @@ export interface DesiredConnector {
   /** `validate_sql`: smoke statements validated after every register and replace, and where the key is. */
   readonly validateSql?: readonly string[];
   readonly validateSqlLocation?: SourceLocation;
+  /** The line of each expectation key the definition declares, for annotations on that key. */
+  readonly expectationLines?: Readonly<Partial<Record<ExpectationField, number>>>;
 }
+
+/** The definition keys that state what the JAR provides: register sends only the JAR, so they are checked, never sent. */
+export type ExpectationField = 'connector_type' | 'source' | 'sink' | 'lookup' | 'supported_formats' | 'dependencies';
 
 /** A problem in the user's definitions, reported as an annotation on its file and line. */
 export interface DefinitionError {

@@ -147,8 +147,12 @@ describe('loadDefinitions: good inputs', () => {
     const files = ['connectors/defaults.yaml', 'connectors/empty.yaml', 'connectors/kafka.yaml', 'connectors/team-b/warehouse.yml'].map(
       (f) => fixture(`good/${f}`),
     );
-    const { connectors, errors } = loadDefinitions(files, { workspaceId: 'ws-default', namespace: 'default' });
+    const { connectors: withLines, errors } = loadDefinitions(files, { workspaceId: 'ws-default', namespace: 'default' });
     expect(errors).toEqual([]);
+    // The line of each expectation key, for annotations on a contradicted one.
+    expect(withLines.find((c) => c.name === 'kafka-avro')?.expectationLines).toEqual({ connector_type: 4, source: 9, sink: 10, lookup: 11, supported_formats: 12, dependencies: 13 });
+    expect(withLines.find((c) => c.name === 'legacy-redis')?.expectationLines).toBeUndefined();
+    const connectors = withLines.map(({ expectationLines: _lines, ...c }) => c);
     const def = { workspaceId: 'ws-default', namespace: 'default' };
     expect(connectors).toEqual([
       {

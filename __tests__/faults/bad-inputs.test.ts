@@ -316,11 +316,12 @@ describe('bad action inputs', () => {
 });
 
 describe('a definitions glob that matches nothing', () => {
-  it('warns, plans No changes., exits 0 and calls nothing', () => {
+  it('fails before planning (it would delete everything on record), exits 1 and calls nothing', () => {
     const { run } = emptyGlob;
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'warning', message: expect.stringContaining('no connector definition files matched `flink/**/*.yaml`') }));
-    expect(run.stdout).toContain('No changes.');
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringContaining('no file matched `definitions` in') }));
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toContain('`flink/**/*.yaml`');
+    expect(run.stdout).not.toContain('Plan:');
     expect(run.outputs['has-changes']).toBe('false');
     expect(emptyGlob.apiCalls).toBe(0);
   });

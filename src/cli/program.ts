@@ -202,30 +202,30 @@ async function simple(runner: Runner, command: Command, options: Record<string, 
   return (await runPipeline(settings, out)) === 'failed' ? EXIT.error : EXIT.ok;
 }
 
-/** plan-json without the impact and SQL baseline of its changes: only a plan reads them; the apply reads its own when it verifies. */
-function withoutImpact(planJson: string): string {
+/**
+ * What the confirmation holds the apply to: the changes of a plan-json, without their impact and SQL baseline. The
+ * plan's warnings (an impact read refused, a scan limit reached) and the impact itself are what the
+ * reviewer read, not what the apply carries out, and the apply reads less of them than the plan.
+ */
+function changesOf(planJson: string): string {
   try {
-    const doc = JSON.parse(planJson) as { targets?: Array<{ changes?: Array<Record<string, unknown>> }> };
-    for (const change of (doc.targets ?? []).flatMap((t) => t.changes ?? [])) {
-      delete change.impact;
-      delete change.verification;
-    }
-    return JSON.stringify(doc);
+    const doc = JSON.parse(planJson) as { targets?: Array<{ workspaceId?: string; namespace?: string; changes?: Array<Record<string, unknown>> }> };
+    return JSON.stringify((doc.targets ?? []).map((t) => [t.workspaceId, t.namespace, (t.changes ?? []).map(({ impact: _impact, verification: _verification, ...change }) => change)]));
   } catch {
     return planJson;
   }
 }
 
 /**
- * The apply's reporter, stopping the run when its plan is not the one confirmed: the plan-json of
- * one plan is the same byte for byte, and it is set before anything is changed.
+ * The apply's reporter, stopping the run when its changes are not the ones confirmed: the changes
+ * of one plan serialise the same byte for byte, and plan-json is set before anything is changed.
  */
 function holdingTo(out: TerminalReporter, confirmed: string | undefined): TerminalReporter {
   if (confirmed === undefined) return out;
   return {
     ...out,
     setOutput: (name, value) => {
-      if (name === 'plan-json' && withoutImpact(value) !== withoutImpact(confirmed)) {
+      if (name === 'plan-json' && changesOf(value) !== changesOf(confirmed)) {
         throw new Error('The plan changed after it was confirmed (the workspace or the files changed meanwhile); nothing was applied. Run apply again to see the new plan.');
       }
       out.setOutput(name, value);

@@ -13,7 +13,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../schema/connector-definitions.schema.json' with { type: 'json' };
 import { targetKey } from '../model.js';
-import type { DefinitionError, DesiredConnector, SourceLocation, Target } from '../model.js';
+import type { DefinitionError, DesiredConnector, ExpectationField, SourceLocation, Target } from '../model.js';
 import { ECHO_MAX, parseDocuments, pointerSegment, quoted } from './parse.js';
 import type { JsonValue, ParsedDocument, Position } from './parse.js';
 import { isPreSigned, urlCredential } from '../secrets.js';
@@ -47,6 +47,7 @@ export const NAME_MAX_LENGTH = schema.definitions.name.maxLength;
 
 const CONNECTOR_KEYS = Object.keys(schema.definitions.connector.properties);
 const FILE_KEYS = Object.keys(schema.definitions.file.properties);
+const EXPECTATION_KEYS: readonly ExpectationField[] = ['connector_type', 'source', 'sink', 'lookup', 'supported_formats', 'dependencies'];
 const NAME_FIELDS = new Set(['connector_name', 'connector_type', 'workspace_id', 'namespace_name']);
 const CREDENTIALS = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
 
@@ -437,6 +438,7 @@ class Collector {
     if (!('value' in workspace) || !('value' in namespace) || name === undefined || faulty('connector_name')) return;
     const target: Target = { workspaceId: workspace.value, namespace: namespace.value };
     const location: SourceLocation = { file, line: start.line, column: start.column };
+    const expectationLines = Object.fromEntries(EXPECTATION_KEYS.filter((k) => f[k] !== undefined).map((k) => [k, at(k).line]));
     const connector: DesiredConnector = {
       target,
       name,
@@ -454,6 +456,7 @@ class Collector {
       ...(f.adopt === 'replace' ? { adopt: 'replace' as const } : {}),
       // Only reached when the schema found no fault: a string or a list of strings.
       ...(f.validate_sql !== undefined ? { validateSql: typeof f.validate_sql === 'string' ? [f.validate_sql] : (f.validate_sql as string[]), validateSqlLocation: { file, line: at('validate_sql').line } } : {}),
+      ...(Object.keys(expectationLines).length > 0 ? { expectationLines } : {}),
     };
     this.placed.push({ connector, namePosition: at('connector_name'), typePosition: at('connector_type'), clean });
   }

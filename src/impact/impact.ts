@@ -60,13 +60,13 @@ export function needsImpact(item: PlanItem): boolean {
   return (item.action === 'replace' || item.action === 'delete') && item.live !== undefined;
 }
 
-/** The plan with each replace and delete carrying its impact (keyed by `targetKey`), plus warnings. */
-export function withImpact(plan: Plan, impacts: ReadonlyMap<string, (item: PlanItem) => Impact>, warnings: readonly PlanWarning[]): Plan {
+/** The plan with each replace and delete (or each item `which` chooses) carrying its impact (keyed by `targetKey`), plus warnings. */
+export function withImpact(plan: Plan, impacts: ReadonlyMap<string, (item: PlanItem) => Impact>, warnings: readonly PlanWarning[], which: (item: PlanItem) => boolean = needsImpact): Plan {
   return {
     ...plan,
     targets: plan.targets.map((tp) => {
       const of = impacts.get(targetKey(tp.target));
-      return of === undefined ? tp : { ...tp, items: tp.items.map((i) => (needsImpact(i) ? { ...i, impact: of(i) } : i)) };
+      return of === undefined ? tp : { ...tp, items: tp.items.map((i) => (which(i) ? { ...i, impact: of(i) } : i)) };
     }),
     warnings: [...plan.warnings, ...warnings],
   };

@@ -33,14 +33,14 @@ export function inUseRefusal(plan: Plan, settings: Pick<Settings, 'protectInUse'
 
 /**
  * Writes the summary and, on pull requests, the sticky comment; the comment shows the plan even
- * when it is refused, so reviewers see why.
+ * when it is refused, so reviewers see why, but carries no change ids: a refused plan reviews nothing.
  */
 export async function reportPlan(ctx: RunContext, plan: Plan, fingerprint: string, refusal: string | undefined, postsComment: boolean): Promise<RunResult> {
   const { settings, out } = ctx;
   await out.summary(renderSummary({ plan, context: ctx.report, refusal }));
   const pullNumber = settings.event.pullNumber;
   if (postsComment && settings.comment && pullNumber !== undefined && PULL_REQUEST_EVENTS.has(settings.event.name)) {
-    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, changes: planChangeIds(plan), context: ctx.report, refusal }));
+    await postComment(ctx, pullNumber, renderComment({ plan, marker: commentMarker(settings.commentKey), fingerprint, changes: refusal ? [] : planChangeIds(plan), context: ctx.report, refusal }));
   }
   if (refusal) return fail(ctx, refusal);
   const result: RunResult = hasChanges(plan) ? 'planned' : 'no-op';

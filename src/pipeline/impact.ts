@@ -23,6 +23,8 @@ export interface ImpactReadOptions {
   readonly onRead?: (target: Target, deployments: number, tables: number) => void;
   /** Handed each target's deployments as read (the plan's SQL baseline validates them in their own context). */
   readonly onDeployments?: (target: Target, deployments: readonly WireDeployment[]) => void;
+  /** The changes whose impact is read (default: every replace and delete of a live connector). */
+  readonly which?: (item: PlanItem) => boolean;
 }
 
 type Limit = ReturnType<typeof pLimit>;
@@ -69,9 +71,10 @@ function failureWarning(target: Target, error: unknown): { warning: PlanWarning;
   return { note: 'the reads failed', warning: { target, message: `Impact unknown in ${key}: ${message}` } };
 }
 
-/** The plan with the impact of every replace and delete; a plan without them is returned as it is, with no call made. */
+/** The plan with the impact of every replace and delete (`which` narrows them); a plan without them is returned as it is, with no call made. */
 export async function readImpact(plan: Plan, api: UsageApi, options: ImpactReadOptions): Promise<Plan> {
-  const targets = plan.targets.filter((tp) => tp.items.some(needsImpact)).map((tp) => tp.target);
+  const which = (item: PlanItem): boolean => needsImpact(item) && (options.which?.(item) ?? true);
+  const targets = plan.targets.filter((tp) => tp.items.some(which)).map((tp) => tp.target);
   if (targets.length === 0) return plan;
   const limit = pLimit(options.parallelism);
   const warnings: PlanWarning[] = [];
@@ -99,5 +102,5 @@ export async function readImpact(plan: Plan, api: UsageApi, options: ImpactReadO
     }),
   );
   warnings.sort((a, b) => (targetKey(a.target as Target) < targetKey(b.target as Target) ? -1 : 1));
-  return withImpact(plan, impacts, warnings);
+  return withImpact(plan, impacts, warnings, which);
 }
