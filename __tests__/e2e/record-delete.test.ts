@@ -87,8 +87,8 @@ describe('the record is the managed set: removed files, moves, unmanaged connect
     expect(apply.outputs.result).toBe('failed');
     expect(errorsOf(apply).join('\n')).toContain(`http-lookup in ${WS}/${NS}`);
 
-    // The plan also read who uses the connector it would delete; the apply read nothing more.
-    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 2, ListDeployments: 1, GetCatalogs: 1 });
+    // The plan read who uses the connector it would delete, and so did the apply (protect-in-use).
+    expect(world.emulator.stats().calls).toEqual({ ListCustomConnectors: 2, ListDeployments: 2, GetCatalogs: 2 });
     expect(liveNames(world)).toEqual(['console-events', 'http-lookup', 'kafka-orders']);
     expect(recordDeployments(world)).toHaveLength(deployments);
 

@@ -33,6 +33,8 @@ describe('targets nothing declares any more', () => {
     await world.write({ 'connectors/kafka.yaml': kafka({ workspace_id: 'ws-other', namespace_name: 'orders' }) });
     expect((await world.apply({ sha: sha('1') })).exitCode).toBe(0);
     await world.remove('connectors/kafka.yaml');
+    // Some file must match: a run with none stops before planning.
+    await world.write({ 'connectors/other.yaml': 'connector_name: elsewhere\nstate: absent\n' });
     const run = await world.apply({ sha: sha('2') });
     expect(run.exitCode, explain(run)).toBe(0);
     expect(planLineOf(run)).toBe('Plan: 0 to register, 0 to replace, 1 to delete.');
@@ -54,6 +56,8 @@ describe('reading', () => {
       expect(created.status).toBe(201);
     }
     await world.remove('connectors/kafka.yaml');
+    // Some file must match: a run with none stops before planning.
+    await world.write({ 'connectors/other.yaml': 'connector_name: elsewhere\nstate: absent\n' });
     const plan = await world.plan();
     expect(planLineOf(plan), explain(plan)).toBe('Plan: 0 to register, 0 to replace, 1 to delete.');
   });
