@@ -79,6 +79,8 @@ async function main(): Promise<number> {
 
     github.setPullsForCommit(OWNER, REPO, MERGE_SHA, [{ number: PR, merged_at: new Date().toISOString(), state: 'closed' }]);
     banner('2. Merged: push to main applies');
+    // GitHub knows the default branch's commits: an apply checks it never goes over a newer one.
+    github.pushCommits(OWNER, REPO, [{ sha: MERGE_SHA, message: `Merge pull request #${PR}` }]);
     const apply = await runAction({ ...common, eventName: 'push', ref: 'refs/heads/main', sha: MERGE_SHA, payload: { ref: 'refs/heads/main', after: MERGE_SHA, repository } });
     console.log(readableLog(apply));
     console.log(`\nresult: ${apply.outputs.result}`);
@@ -121,6 +123,7 @@ async function main(): Promise<number> {
     const BUMP_SHA = 'b'.repeat(40);
     github.setPullsForCommit(OWNER, REPO, BUMP_SHA, [{ number: NEXT_PR, merged_at: new Date().toISOString(), state: 'closed' }]);
     banner(`4. Pull request #${NEXT_PR} merged: the apply proves the replace (the jobs using kafka-orders still validate)`);
+    github.pushCommits(OWNER, REPO, [{ sha: BUMP_SHA, message: `Merge pull request #${NEXT_PR}` }]);
     const bump = await runAction({ ...common, eventName: 'push', ref: 'refs/heads/main', sha: BUMP_SHA, payload: { ref: 'refs/heads/main', after: BUMP_SHA, repository } });
     console.log(readableLog(bump));
     console.log(`\nresult: ${bump.outputs.result}, verified: ${bump.outputs.verified}, regressions: ${bump.outputs.regressions}`);
@@ -134,6 +137,7 @@ async function main(): Promise<number> {
     banner('5. A JAR that renames `topic` to `topics` (kafka-orders 3.0.0): the apply rolls it back');
     await writeFile(kafkaFile, bumped.replace('kafka-orders-1.1.0.jar', 'kafka-orders-3.0.0.jar'));
     // Straight to main, to show the apply alone (a reviewed pull request would show the same baseline as step 3).
+    github.pushCommits(OWNER, REPO, [{ sha: 'c'.repeat(40), message: 'Bump kafka-orders to 3.0.0' }]);
     const broken = await runAction({
       ...common,
       inputs: { ...common.inputs, 'allow-unreviewed-changes': 'true' },

@@ -56,7 +56,7 @@ describe('impact after the apply', () => {
     expect(plan.exitCode, plan.stdout).toBe(0);
     const sha = 'c'.repeat(40);
     world.github.setPullsForCommit(OWNER, REPO, sha, [{ number: pr, merged_at: '2025-03-04T05:06:07Z', state: 'closed' }]);
-    const apply = await world.apply({ sha, inputs: { namespace: ns } });
+    const apply = await world.apply({ sha, inputs: { namespace: ns, verify: 'false' } });
     expect(apply.exitCode, apply.stdout).toBe(0);
     const body = comment(pr);
     expect(body).toMatch(/\*\*Applied 1 of 1 at `ccccccc`\*\*/);

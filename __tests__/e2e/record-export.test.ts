@@ -107,7 +107,7 @@ describe('export writes valid definitions that plan back to No changes.', () => 
     expect(plan.stdout).toContain('the JAR is now recorded as declared and was not re-registered');
     // The pull request's comment says it too, on a record-only (`~`) row.
     const comment = world.github.comments(OWNER, REPO, 7).at(-1)?.body ?? '';
-    expect(comment).toMatch(/\| `~` \| http-lookup \|.*the JAR is now recorded as declared and was not re-registered/);
+    expect(comment).toMatch(/\| update \| http-lookup \|.*the JAR is now recorded as declared and was not re-registered/);
 
     world.emulator.resetStats();
     const apply = await world.apply({ sha: sha('3'), inputs });

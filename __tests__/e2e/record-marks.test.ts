@@ -75,7 +75,7 @@ describe('a mark without an outcome', () => {
     world.github.failNext('deployments', 403, 1000, 'POST', { after: 2 });
     const failed = await world.apply({ sha: sha('2') });
     expect(failed.exitCode, explain(failed)).toBe(1);
-    expect(failed.stdout).toContain('rolled back kafka-orders');
+    expect(failed.stdout).toContain('rolled back: registered the recorded JAR');
     expect(kafkaFormats(world)).not.toContain('csv');
     world.github.allow('deployments');
 

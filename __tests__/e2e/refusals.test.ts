@@ -102,7 +102,7 @@ describe('protect-in-use at the apply', () => {
 
     const apply = await world.apply({ sha: sha('5') });
     expect(apply.exitCode, explain(apply)).toBe(1);
-    expect(errorsOf(apply).join('\n')).toContain('protect-in-use is true, but the plan deletes 1 connector(s) used by deployments with running jobs: redis-cache');
+    expect(errorsOf(apply).join('\n')).toContain('protect-in-use is true, but the plan deletes 1 connector used by deployments with running jobs: redis-cache');
     expect(apply.stdout).toContain('cache-warmer');
     expect(live()).toEqual(['redis-cache']);
   });
