@@ -86,8 +86,10 @@ const OPERATIONS = {
     candidates: present,
     apply: (defs, name, variant) => {
       const current = defs[name] as Declared;
-      if (variant % 2 === 0) {
-        const rest = Object.fromEntries(Object.entries(defs).filter(([other]) => other !== name));
+      const rest = Object.fromEntries(Object.entries(defs).filter(([other]) => other !== name));
+      // Deleting the last file leaves no definition at all, which the action refuses (a missing
+      // checkout must not plan the delete of everything): the last one is removed with state: absent.
+      if (variant % 2 === 0 && Object.keys(rest).length > 0) {
         return { defs: rest, says: `remove ${name} from ${current.namespace} (file deleted)` };
       }
       return { defs: { ...defs, [name]: { ...current, absent: true } }, says: `remove ${name} from ${current.namespace} (state: absent)` };

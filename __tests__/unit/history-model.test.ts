@@ -18,8 +18,11 @@ describe('the history model', () => {
     expect(applyChoice(kafka, { kind: 'move', pick: 0, variant: 0 }).defs['kafka-orders']).toEqual({ namespace: 'staging', jar: JARS.kafkaV1 });
   });
 
-  it('a removal deletes the file or declares state: absent', () => {
-    expect(applyChoice(kafka, { kind: 'remove', pick: 0, variant: 0 }).defs).toEqual({});
+  it('a removal deletes the file or declares state: absent; the last definition is never a deleted file', () => {
+    const two: Definitions = { ...kafka, 'http-lookup': { namespace: 'default', jar: JARS.http } };
+    expect(applyChoice(two, { kind: 'remove', pick: 0, variant: 0 }).defs).toEqual({ 'http-lookup': { namespace: 'default', jar: JARS.http } });
+    // No file left would be refused (no file matched `definitions`): the last one says state: absent.
+    expect(applyChoice(kafka, { kind: 'remove', pick: 0, variant: 0 }).defs['kafka-orders']?.absent).toBe(true);
     const absent = applyChoice(kafka, { kind: 'remove', pick: 0, variant: 1 }).defs;
     expect(expectedIn(absent, 'default')).toEqual([]);
     expect(definitionFiles(absent)['connectors/kafka-orders.yaml']).toContain('state: absent');
