@@ -46,11 +46,8 @@ export async function writeRecords(ctx: RunContext, plan: Plan, api: ConnectorAp
   const scope = ctx.settings.commentKey;
   const problems: string[] = [];
   const problem = (key: string, error: unknown): void => {
-    problems.push(
-      error instanceof GitHubPermissionError
-        ? `Could not record what was applied to ${key}: ${error.message}. Grant permissions: deployments: write to the apply job.`
-        : `Could not record what was applied to ${key}: ${messageOf(error, secrets)}`,
-    );
+    // A refused write's message already names the permission to grant.
+    problems.push(`Could not record what was applied to ${key}: ${messageOf(error, secrets)}`);
   };
 
   // First what each target holds now, then which targets the scope holds connectors in: every
@@ -129,8 +126,7 @@ export async function markIntended(ctx: RunContext, plan: Plan, records: Map<str
         description: `applying ${Object.keys(intended.pending ?? {}).length} change(s)`,
       });
     } catch (error) {
-      const why = error instanceof GitHubPermissionError ? `${error.message}. Grant permissions: deployments: write to the apply job` : messageOf(error, ctx.deps.secrets);
-      return `Could not mark the intended changes in the record of ${key} (${why}), so nothing was changed: without it a failure to record the outcome would make the next run repeat them.`;
+      return `Could not mark the intended changes in the record of ${key} (${messageOf(error, ctx.deps.secrets)}), so nothing was changed: without it a failure to record the outcome would make the next run repeat them.`;
     }
   }
   return undefined;
