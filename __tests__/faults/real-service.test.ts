@@ -6,9 +6,9 @@
  * Slow registrations (real 20 s and 40 s answers) are in ../long/real-service-slow.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { FAST, KILL_AFTER_MS, calls, liveConnector, liveState } from '../support/fault-kit.js';
+import { FAST, KILL_AFTER_MS, calls, liveConnector, liveState, inFreshWorld } from '../support/fault-kit.js';
 import { latestRecord, sha } from '../support/record.js';
-import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, prPayload, startWorld } from '../support/world.js';
+import { JARS, NS, OWNER, REPO, WS, type World, connectorYaml, prPayload } from '../support/world.js';
 
 const KAFKA = (jarUrl = JARS.kafkaV1): string =>
   connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: jarUrl, source: true, sink: true });
@@ -19,14 +19,7 @@ const CLICKHOUSE = (name: 'clickhouse-source' | 'clickhouse-sink', jarUrl: strin
  * Each case gets its own world (servers and checkout, a few ms to start) and the cases run at once:
  * they spend their time waiting for back-off, time limits and visibility, not computing.
  */
-async function inWorld(body: (world: World) => Promise<void>): Promise<void> {
-  const world = await startWorld();
-  try {
-    await body(world);
-  } finally {
-    await world.close();
-  }
-}
+const inWorld = (body: (world: World) => Promise<void>): Promise<void> => inFreshWorld(body);
 
 const apply = (world: World, inputs: Record<string, string> = {}, opts: { sha?: string; env?: Record<string, string> } = {}) =>
   world.apply({ inputs: { ...FAST, ...inputs }, killAfterMs: KILL_AFTER_MS, ...opts });

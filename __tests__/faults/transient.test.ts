@@ -5,8 +5,8 @@
  * Every case runs the bundle and checks the emulator's final state ("nothing lost").
  */
 import { describe, expect, it } from 'vitest';
-import { FAST, KILL_AFTER_MS, calls, liveConnector, liveState } from '../support/fault-kit.js';
-import { JARS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { FAST, KILL_AFTER_MS, calls, liveConnector, liveState, inFreshWorld } from '../support/fault-kit.js';
+import { JARS, type World, connectorYaml } from '../support/world.js';
 
 const KAFKA = connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, source: true, sink: true });
 const HTTP = connectorYaml({ connector_name: 'http-lookup', connector_type: 'http-lookup', jar_url: JARS.http, lookup: true });
@@ -15,15 +15,7 @@ const HTTP = connectorYaml({ connector_name: 'http-lookup', connector_type: 'htt
  * Each case gets its own world (servers and checkout, a few ms to start) and the cases run at once:
  * they spend their time waiting for back-off and time limits, not computing.
  */
-async function inWorld(body: (world: World) => Promise<void>): Promise<void> {
-  const world = await startWorld();
-  try {
-    await world.write({ 'connectors/kafka.yaml': KAFKA, 'connectors/http.yaml': HTTP });
-    await body(world);
-  } finally {
-    await world.close();
-  }
-}
+const inWorld = (body: (world: World) => Promise<void>): Promise<void> => inFreshWorld(body, { 'connectors/kafka.yaml': KAFKA, 'connectors/http.yaml': HTTP });
 
 /**
  * `timeout` for runs whose waits are meant to expire: a refused mutation did not act, so waiting for

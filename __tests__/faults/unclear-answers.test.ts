@@ -6,20 +6,13 @@
  * found and removed, and a connector that contradicts its definition is said to be removed again.
  */
 import { describe, expect, it } from 'vitest';
-import { FAST, KILL_AFTER_MS, calls, liveState } from '../support/fault-kit.js';
-import { JARS, NS, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { FAST, KILL_AFTER_MS, calls, liveState, inFreshWorld } from '../support/fault-kit.js';
+import { JARS, NS, WS, type World, connectorYaml } from '../support/world.js';
 
 const KAFKA = (fields: Record<string, unknown> = {}): string =>
   connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, source: true, sink: true, ...fields });
 
-async function inWorld(body: (world: World) => Promise<void>): Promise<void> {
-  const world = await startWorld();
-  try {
-    await body(world);
-  } finally {
-    await world.close();
-  }
-}
+const inWorld = (body: (world: World) => Promise<void>): Promise<void> => inFreshWorld(body);
 
 /**
  * `timeout: 30s` and the default `settle` (30 s): a run that waits for an effect that never comes

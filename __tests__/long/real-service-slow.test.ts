@@ -5,8 +5,8 @@
  * world, and run at once: the file costs about one 40 s answer, and the rest of the suite overlaps it.
  */
 import { describe, expect, it } from 'vitest';
-import { FAST, calls, liveState } from '../support/fault-kit.js';
-import { JARS, NS, WS, type World, connectorYaml, startWorld } from '../support/world.js';
+import { FAST, calls, liveState, inFreshWorld } from '../support/fault-kit.js';
+import { JARS, NS, WS, type World, connectorYaml } from '../support/world.js';
 
 const KAFKA = connectorYaml({ connector_name: 'kafka-orders', connector_type: 'kafka-orders', jar_url: JARS.kafkaV1, source: true, sink: true });
 
@@ -16,15 +16,7 @@ const KILL_SLOW_MS = 55_000;
 const errors = (run: { stdout: string }): string => run.stdout.split('\n').filter((l) => l.startsWith('::error')).join('\n');
 
 /** A fresh world with the Kafka definition checked out, closed after `body`. */
-async function inWorld(body: (world: World) => Promise<void>): Promise<void> {
-  const world = await startWorld();
-  try {
-    await world.write({ 'connectors/kafka.yaml': KAFKA });
-    await body(world);
-  } finally {
-    await world.close();
-  }
-}
+const inWorld = (body: (world: World) => Promise<void>): Promise<void> => inFreshWorld(body, { 'connectors/kafka.yaml': KAFKA });
 
 const apply = (world: World, inputs: Record<string, string>) => world.apply({ inputs: { ...FAST, ...inputs }, killAfterMs: KILL_SLOW_MS });
 

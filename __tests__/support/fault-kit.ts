@@ -9,7 +9,7 @@ import type { LiveConnector } from '../../src/model.js';
 import { type ConnectorApi, createConnectorApi } from '../../src/ververica/connectors.js';
 import { openApiConfig } from '../../src/ververica/config.js';
 import type { RunResult } from '../../scripts/local-runner.js';
-import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, NS, OWNER, REPO, WS } from './world.js';
+import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, NS, OWNER, REPO, WS, type World, startWorld } from './world.js';
 
 /** Short bounds so a fault costs seconds, not minutes. */
 export const FAST: Readonly<Record<string, string>> = { 'request-timeout': '2s', timeout: '3s', 'max-retries': '3' };
@@ -75,4 +75,15 @@ export function leaks(text: string, secrets: Readonly<Record<string, string>>): 
   return Object.entries(secrets)
     .filter(([, value]) => value !== '' && text.includes(value))
     .map(([name]) => name);
+}
+
+/** A fresh world with `files` checked out, closed after `body` whatever happens: one per test, so faults never leak. */
+export async function inFreshWorld(body: (world: World) => Promise<void>, files: Readonly<Record<string, string>> = {}): Promise<void> {
+  const world = await startWorld();
+  try {
+    if (Object.keys(files).length > 0) await world.write(files);
+    await body(world);
+  } finally {
+    await world.close();
+  }
 }
